@@ -1,0 +1,37 @@
+# The two commands a newcomer types: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+TEST_SECRET := test-only-secret-key-not-for-production
+
+.PHONY: run test install install-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## Install, migrate, load the demo data and serve on http://127.0.0.1:$(PORT) (SQLite, in-memory channel layer).
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "  Coécrire: http://127.0.0.1:$(PORT)/"
+	@echo ""
+	DEBUG=1 $(BIN)/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
+
+## Install with the test extras and run the whole suite.
+test: install-test
+	SECRET_KEY=$(TEST_SECRET) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	SECRET_KEY=$(TEST_SECRET) $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,3 @@
+"""Websocket URL patterns of the live room."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,53 @@
+"""The one helper that journals an event and broadcasts it after commit. Used by all apps."""
+
+import json
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from manifesto.models import Event, Manifesto
+from manifesto.vocabulary import validate_event
+
+
+def group_name(manifesto_id: int) -> str:
+    """The channel-layer group of a manifesto's journal; built from an integer id only."""
+    return f"manifesto-{int(manifesto_id)}"
+
+
+def record_event(*, manifesto_id: int, type: str, data: dict) -> Event:
+    """Append an event in the caller's transaction; broadcast it once that transaction commits.
+
+    The next seq is taken under a row lock on the manifesto so events commit in seq order.
+    """
+    validate_event(type, data)
+    json.dumps(data)  # Fail here, inside the transaction, rather than at broadcast time.
+    with transaction.atomic():
+        last_seq = Manifesto.objects.select_for_update().values_list("last_seq", flat=True).get(pk=manifesto_id)
+        seq = last_seq + 1
+        Manifesto.objects.filter(pk=manifesto_id).update(last_seq=seq)
+        event = Event.objects.create(manifesto_id=manifesto_id, seq=seq, type=type, data=data)
+    transaction.on_commit(lambda: broadcast(event))
+    return event
+
+
+def encode(event: Event) -> str:
+    return json.dumps(event.as_wire(), ensure_ascii=False, separators=(",", ":"))
+
+
+def broadcast(event: Event) -> None:
+    """Send the pre-encoded frame once to the manifesto's group.
+
+    Delivery may drop (channels-redis is at most once); clients resume from the journal.
+    """
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = {"type": "journal.event", "manifesto_id": event.manifesto_id, "seq": event.seq, "frame": encode(event)}
+    async_to_sync(layer.group_send)(group_name(event.manifesto_id), message)
+
+
+def events_after(*, manifesto_id: int, seq: int, limit: int) -> list[Event] | None:
+    """The events after `seq`, in order; None when there are more than `limit` (send a snapshot)."""
+    events = list(Event.objects.filter(manifesto_id=manifesto_id, seq__gt=seq).order_by("seq")[: limit + 1])
+    return None if len(events) > limit else events

@@ -1,0 +1,22 @@
+"""Permission predicates of (person, object), used alike by views, consumers and templates."""
+
+from manifesto.models import Manifesto
+
+
+def is_organiser(user, manifesto: Manifesto) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return manifesto.organisers.filter(pk=user.pk).exists()
+
+
+def can_edit_text(user, manifesto: Manifesto) -> bool:
+    """Organisers edit the text directly while it is being drafted."""
+    from manifesto.models import ManifestoStatus
+
+    return manifesto.status == ManifestoStatus.DRAFTING and is_organiser(user, manifesto)
+
+
+def can_freeze_version(user, manifesto: Manifesto) -> bool:
+    return is_organiser(user, manifesto)

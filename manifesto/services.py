@@ -1,0 +1,343 @@
+"""Writes to the text. The only place that changes Manifesto, Section, Clause and versions.
+
+Two layers: the public functions (`edit_clause`, `add_clause`...) check that the actor may
+edit the text; the `apply_*` functions do the same write without that check, for the
+services of other apps (deliberation accepting an amendment) that have checked their own
+permissions. Every tracked write sets the history user and a change reason, and journals an
+event in the same transaction.
+"""
+
+import hashlib
+import unicodedata
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext as _
+
+from manifesto import permissions
+from manifesto.errors import ClauseConflict, InvalidInput, PermissionDenied
+from manifesto.journal import record_event
+from manifesto.models import Clause, Manifesto, ManifestoStatus, ManifestoVersion, Section
+
+MAX_CLAUSE_LENGTH = 5000
+MAX_TITLE_LENGTH = 200
+
+
+def normalise_text(text: str) -> str:
+    """One canonical form for stored text: NFC, Unix newlines, no surrounding blanks."""
+    text = unicodedata.normalize("NFC", text or "")
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")).strip()
+
+
+def _clean_clause_text(text: str) -> str:
+    text = normalise_text(text)
+    if not text:
+        raise InvalidInput(_("Le texte de l'article ne peut pas être vide."))
+    if len(text) > MAX_CLAUSE_LENGTH:
+        raise InvalidInput(_("Le texte de l'article dépasse %(max)d caractères.") % {"max": MAX_CLAUSE_LENGTH})
+    return text
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise InvalidInput(_("Le titre ne peut pas être vide."))
+    if len(title) > MAX_TITLE_LENGTH:
+        raise InvalidInput(_("Le titre dépasse %(max)d caractères.") % {"max": MAX_TITLE_LENGTH})
+    return title
+
+
+def _require_editor(actor, manifesto: Manifesto) -> None:
+    if not permissions.can_edit_text(actor, manifesto):
+        if manifesto.status != ManifestoStatus.DRAFTING:
+            raise PermissionDenied(_("Le texte est figé : il ne peut plus être modifié."))
+        raise PermissionDenied(_("Seuls les organisateur·rices peuvent modifier le texte."))
+
+
+def _track(instance, actor, reason: str):
+    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    instance._change_reason = reason
+    return instance
+
+
+def clause_payload(clause: Clause) -> dict:
+    return {
+        "id": clause.pk,
+        "number": clause.number,
+        "section_id": clause.section_id,
+        "position": clause.position,
+        "text": clause.text,
+        "revision": clause.revision,
+    }
+
+
+# ------------------------------------------------------------------------- manifesto
+
+
+@transaction.atomic
+def create_manifesto(*, actor, title: str, slug: str, preamble: str = "") -> Manifesto:
+    if Manifesto.objects.filter(slug=slug).exists():
+        raise InvalidInput(_("Un manifeste porte déjà cet identifiant."))
+    manifesto = Manifesto.objects.create(title=_clean_title(title), slug=slug, preamble=normalise_text(preamble))
+    if getattr(actor, "is_authenticated", False):
+        manifesto.organisers.add(actor)
+    return manifesto
+
+
+@transaction.atomic
+def set_status(*, actor, manifesto: Manifesto, status: str) -> Manifesto:
+    if not permissions.is_organiser(actor, manifesto):
+        raise PermissionDenied()
+    if status not in ManifestoStatus.values:
+        raise InvalidInput(_("Statut inconnu."))
+    manifesto = Manifesto.objects.select_for_update().get(pk=manifesto.pk)
+    manifesto.status = status
+    manifesto.save(update_fields=["status"])
+    record_event(manifesto_id=manifesto.pk, type="manifesto.status_changed", data={"status": status})
+    return manifesto
+
+
+# ------------------------------------------------------------------------- sections
+
+
+@transaction.atomic
+def add_section(*, actor, manifesto: Manifesto, title: str) -> Section:
+    _require_editor(actor, manifesto)
+    last = manifesto.sections.aggregate(m=Max("position"))["m"] or 0
+    section = _track(Section(manifesto=manifesto, title=_clean_title(title), position=last + 1), actor, _("Partie créée"))
+    section.save()
+    record_event(
+        manifesto_id=manifesto.pk,
+        type="section.added",
+        data={"id": section.pk, "position": section.position, "title": section.title},
+    )
+    return section
+
+
+@transaction.atomic
+def rename_section(*, actor, section: Section, title: str) -> Section:
+    _require_editor(actor, section.manifesto)
+    section = Section.objects.select_for_update().get(pk=section.pk)
+    section.title = _clean_title(title)
+    _track(section, actor, _("Partie renommée")).save()
+    _section_changed(section)
+    return section
+
+
+@transaction.atomic
+def move_section(*, actor, section: Section, position: int) -> Section:
+    """Put the section at `position` (1-based) among its siblings."""
+    _require_editor(actor, section.manifesto)
+    siblings = list(Section.objects.select_for_update().filter(manifesto_id=section.manifesto_id).order_by("position", "id"))
+    moving = next(s for s in siblings if s.pk == section.pk)
+    siblings.remove(moving)
+    position = max(1, min(position, len(siblings) + 1))
+    siblings.insert(position - 1, moving)
+    for index, sibling in enumerate(siblings, start=1):
+        if sibling.position != index:
+            sibling.position = index
+            _track(sibling, actor, _("Parties réordonnées")).save()
+            _section_changed(sibling)
+    return moving
+
+
+def _section_changed(section: Section) -> None:
+    record_event(
+        manifesto_id=section.manifesto_id,
+        type="section.changed",
+        data={"id": section.pk, "position": section.position, "title": section.title},
+    )
+
+
+# ------------------------------------------------------------------------- clauses
+
+
+def _next_clause_number(manifesto_id: int) -> int:
+    manifesto = Manifesto.objects.select_for_update().get(pk=manifesto_id)
+    Manifesto.objects.filter(pk=manifesto_id).update(last_clause_number=F("last_clause_number") + 1)
+    return manifesto.last_clause_number + 1
+
+
+def _renumber_positions(section_id: int, actor, reason: str, *, skip: int | None = None) -> None:
+    """Keep positions 1..n inside a section, saving (with history) only the clauses that moved."""
+    clauses = Clause.objects.select_for_update().filter(section_id=section_id).order_by("position", "id")
+    for index, clause in enumerate(clauses, start=1):
+        if clause.position != index and clause.pk != skip:
+            clause.position = index
+            _track(clause, actor, reason).save()
+
+
+@transaction.atomic
+def add_clause(*, actor, section: Section, text: str, after: Clause | None = None, reason: str = "") -> Clause:
+    _require_editor(actor, section.manifesto)
+    return apply_new_clause(actor=actor, section=section, text=text, after=after, reason=reason or _("Article ajouté"))
+
+
+@transaction.atomic
+def apply_new_clause(*, actor, section: Section, text: str, after: Clause | None, reason: str) -> Clause:
+    """Insert a clause after `after` (or at the end of the section). No permission check."""
+    text = _clean_clause_text(text)
+    if after is not None and after.section_id != section.pk:
+        raise InvalidInput(_("L'article de référence n'est pas dans cette partie."))
+    siblings = Clause.objects.select_for_update().filter(section_id=section.pk)
+    if after is None:
+        position = (siblings.aggregate(m=Max("position"))["m"] or 0) + 1
+    else:
+        position = Clause.objects.get(pk=after.pk).position + 1
+        for sibling in siblings.filter(position__gte=position).order_by("-position"):
+            sibling.position += 1
+            _track(sibling, actor, reason).save()
+    clause = Clause(
+        manifesto_id=section.manifesto_id,
+        section=section,
+        number=_next_clause_number(section.manifesto_id),
+        position=position,
+        text=text,
+        revision=1,
+    )
+    _track(clause, actor, reason).save()
+    record_event(
+        manifesto_id=section.manifesto_id, type="clause.added", data={"clause": clause_payload(clause), "reason": reason}
+    )
+    return clause
+
+
+@transaction.atomic
+def edit_clause(*, actor, clause: Clause, text: str, expected_revision: int, reason: str = "") -> Clause:
+    _require_editor(actor, clause.manifesto)
+    return apply_clause_text(
+        actor=actor, clause=clause, text=text, expected_revision=expected_revision, reason=reason or _("Article modifié")
+    )
+
+
+@transaction.atomic
+def apply_clause_text(*, actor, clause: Clause, text: str, expected_revision: int, reason: str) -> Clause:
+    """Write a new text if the clause is still at `expected_revision`; else ClauseConflict.
+
+    The row lock makes two simultaneous writers queue: the second sees the new revision
+    and gets the conflict, so no update is ever lost. No permission check.
+    """
+    text = _clean_clause_text(text)
+    try:
+        current = Clause.objects.select_for_update().get(pk=clause.pk)
+    except Clause.DoesNotExist:
+        raise ClauseConflict(_("Cet article a été supprimé entre-temps.")) from None
+    if current.revision != expected_revision:
+        raise ClauseConflict(clause=current)
+    if current.text == text:
+        return current
+    current.text = text
+    current.revision += 1
+    _track(current, actor, reason).save()
+    record_event(
+        manifesto_id=current.manifesto_id, type="clause.changed", data={"clause": clause_payload(current), "reason": reason}
+    )
+    return current
+
+
+@transaction.atomic
+def move_clause(*, actor, clause: Clause, section: Section, position: int) -> Clause:
+    """Move a clause to `position` (1-based) in `section`, which may be another section."""
+    _require_editor(actor, clause.manifesto)
+    if section.manifesto_id != clause.manifesto_id:
+        raise InvalidInput(_("Cette partie appartient à un autre manifeste."))
+    reason = _("Article déplacé")
+    clause = Clause.objects.select_for_update().get(pk=clause.pk)
+    old_section_id = clause.section_id
+    targets = list(Clause.objects.select_for_update().filter(section_id=section.pk).exclude(pk=clause.pk).order_by("position", "id"))
+    position = max(1, min(position, len(targets) + 1))
+    targets.insert(position - 1, clause)
+    clause.section = section
+    for index, item in enumerate(targets, start=1):
+        if item.pk == clause.pk or item.position != index:
+            item.position = index
+            _track(item, actor, reason).save()
+    if old_section_id != section.pk:
+        _renumber_positions(old_section_id, actor, reason)
+    record_event(
+        manifesto_id=clause.manifesto_id, type="clause.moved", data={"clause": clause_payload(clause), "reason": reason}
+    )
+    return clause
+
+
+@transaction.atomic
+def delete_clause(*, actor, clause: Clause, reason: str = "") -> None:
+    _require_editor(actor, clause.manifesto)
+    apply_clause_deletion(actor=actor, clause=clause, expected_revision=None, reason=reason or _("Article supprimé"))
+
+
+@transaction.atomic
+def apply_clause_deletion(*, actor, clause: Clause, expected_revision: int | None, reason: str) -> None:
+    """Delete a clause (history keeps it). With `expected_revision`, only if unchanged. No permission check."""
+    try:
+        current = Clause.objects.select_for_update().get(pk=clause.pk)
+    except Clause.DoesNotExist:
+        raise ClauseConflict(_("Cet article a déjà été supprimé.")) from None
+    if expected_revision is not None and current.revision != expected_revision:
+        raise ClauseConflict(clause=current)
+    section_id, number, pk = current.section_id, current.number, current.pk
+    _track(current, actor, reason).delete()
+    _renumber_positions(section_id, actor, reason)
+    record_event(
+        manifesto_id=clause.manifesto_id, type="clause.deleted", data={"id": pk, "number": number, "reason": reason}
+    )
+
+
+# ------------------------------------------------------------------------- versions
+
+
+def snapshot(manifesto: Manifesto) -> dict:
+    """The whole text as structured data, in reading order."""
+    sections = []
+    for section in manifesto.sections.order_by("position", "id").prefetch_related("clauses"):
+        clauses = sorted(section.clauses.all(), key=lambda c: (c.position, c.pk))
+        sections.append(
+            {
+                "id": section.pk,
+                "title": section.title,
+                "clauses": [{"id": c.pk, "number": c.number, "revision": c.revision, "text": c.text} for c in clauses],
+            }
+        )
+    return {"title": manifesto.title, "preamble": manifesto.preamble, "sections": sections}
+
+
+def canonical_text(content: dict) -> str:
+    """The plain-text form that the fingerprint covers: the words a signatory reads, nothing else."""
+    parts = [normalise_text(content["title"])]
+    if content["preamble"]:
+        parts.append(normalise_text(content["preamble"]))
+    for section in content["sections"]:
+        parts.append("## " + normalise_text(section["title"]))
+        for clause in section["clauses"]:
+            parts.append(f"Article {clause['number']}. " + normalise_text(clause["text"]))
+    return "\n\n".join(parts) + "\n"
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def freeze_version(*, actor, manifesto: Manifesto, label: str) -> ManifestoVersion:
+    if not permissions.can_freeze_version(actor, manifesto):
+        raise PermissionDenied(_("Seuls les organisateur·rices peuvent figer une version."))
+    label = _clean_title(label)
+    manifesto = Manifesto.objects.select_for_update().get(pk=manifesto.pk)
+    content = snapshot(manifesto)
+    text = canonical_text(content)
+    number = (manifesto.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    version = ManifestoVersion.objects.create(
+        manifesto=manifesto,
+        number=number,
+        label=label,
+        content=content,
+        canonical_text=text,
+        fingerprint=fingerprint(text),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record_event(
+        manifesto_id=manifesto.pk,
+        type="manifesto.version_frozen",
+        data={"number": version.number, "label": version.label, "fingerprint": version.fingerprint},
+    )
+    return version

@@ -1,0 +1,95 @@
+"""Every real-time event and client command, with its payload shape.
+
+One module names them all so that servers, clients and docs/realtime.md agree. Only names
+and shapes live here, no behaviour, so every app may import it. Wire format:
+
+- event:   {"type": "...", "seq": 12, "data": {...}}
+- command: {"type": "...", "id": "client-generated", "data": {...}}
+- reply:   {"type": "ack" | "error", "in_reply_to": "...", ...}
+
+A shape maps each field to the type(s) its value may have; every field is required and no
+other field is allowed. `NONE` in a tuple allows null.
+"""
+
+from dataclasses import dataclass
+
+NONE = type(None)
+JSONScalar = (str, int, float, bool, NONE)
+
+
+class VocabularyError(ValueError):
+    """A payload that does not match its declared shape."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    fields: dict
+
+    def validate(self, data) -> None:
+        if not isinstance(data, dict):
+            raise VocabularyError(f"{self.name}: data must be an object")
+        missing = self.fields.keys() - data.keys()
+        extra = data.keys() - self.fields.keys()
+        if missing or extra:
+            raise VocabularyError(f"{self.name}: missing {sorted(missing)}, unexpected {sorted(extra)}")
+        for key, allowed in self.fields.items():
+            allowed = allowed if isinstance(allowed, tuple) else (allowed,)
+            value = data[key]
+            # bool is an int in Python; a field declared int must not accept True.
+            if isinstance(value, bool) and bool not in allowed:
+                raise VocabularyError(f"{self.name}: {key} has the wrong type")
+            if not isinstance(value, allowed):
+                raise VocabularyError(f"{self.name}: {key} has the wrong type")
+
+
+def _shapes(**shapes: dict) -> dict[str, Shape]:
+    return {name.replace("__", "."): Shape(name.replace("__", "."), fields) for name, fields in shapes.items()}
+
+
+# ---------------------------------------------------------------- events: the text (manifesto)
+CLAUSE = {"id": int, "number": int, "section_id": int, "position": int, "text": str, "revision": int}
+
+MANIFESTO_EVENTS = _shapes(
+    manifesto__status_changed={"status": str},
+    manifesto__version_frozen={"number": int, "label": str, "fingerprint": str},
+    section__added={"id": int, "position": int, "title": str},
+    section__changed={"id": int, "position": int, "title": str},
+    clause__added={"clause": dict, "reason": str},
+    clause__changed={"clause": dict, "reason": str},
+    clause__moved={"clause": dict, "reason": str},
+    clause__deleted={"id": int, "number": int, "reason": str},
+)
+
+# ---------------------------------------------------------------- events: agoras and the live room (agora)
+AGORA_EVENTS: dict[str, Shape] = _shapes()
+
+# ---------------------------------------------------------------- events: deliberation
+DELIBERATION_EVENTS: dict[str, Shape] = _shapes()
+
+# ---------------------------------------------------------------- events: signatures (manifesto)
+SIGNATURE_EVENTS: dict[str, Shape] = _shapes()
+
+EVENTS: dict[str, Shape] = {**MANIFESTO_EVENTS, **AGORA_EVENTS, **DELIBERATION_EVENTS, **SIGNATURE_EVENTS}
+
+# ---------------------------------------------------------------- client commands
+AGORA_COMMANDS: dict[str, Shape] = _shapes()
+DELIBERATION_COMMANDS: dict[str, Shape] = _shapes()
+
+COMMANDS: dict[str, Shape] = {**AGORA_COMMANDS, **DELIBERATION_COMMANDS}
+
+
+def validate_event(event_type: str, data) -> None:
+    try:
+        shape = EVENTS[event_type]
+    except KeyError:
+        raise VocabularyError(f"unknown event type {event_type!r}") from None
+    shape.validate(data)
+
+
+def validate_command(command_type: str, data) -> None:
+    try:
+        shape = COMMANDS[command_type]
+    except KeyError:
+        raise VocabularyError(f"unknown command {command_type!r}") from None
+    shape.validate(data)

@@ -1,0 +1,45 @@
+"""Personas and shared fixtures. Each persona is a person the design names."""
+
+import json
+
+import pytest
+
+from manifesto.vocabulary import validate_event
+from tests.factories import make_manifesto, make_user
+
+
+@pytest.fixture
+def organiser(db):
+    return make_user("organisatrice", first_name="Odile")
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("passant", first_name="Paul")
+
+
+@pytest.fixture
+def manifesto(organiser):
+    return make_manifesto(organiser=organiser)
+
+
+@pytest.fixture
+def clause(manifesto):
+    return manifesto.clauses.order_by("number").first()
+
+
+@pytest.fixture
+def journal_events():
+    """Read the journal; validate every event against the vocabulary and round-trip it through JSON."""
+
+    def read(manifesto, *, after: int = 0):
+        from manifesto.models import Event
+
+        events = list(Event.objects.filter(manifesto=manifesto, seq__gt=after).order_by("seq"))
+        for event in events:
+            wire = json.loads(json.dumps(event.as_wire()))
+            validate_event(wire["type"], wire["data"])
+            assert wire == event.as_wire()
+        return events
+
+    return read
