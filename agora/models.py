@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from manifesto.models import Clause, EssFamily, Manifesto
+
+
+class Agora(models.Model):
+    """One workshop, in one place and time, feeding the shared manifesto."""
+
+    manifesto = models.ForeignKey(Manifesto, on_delete=models.CASCADE, related_name="agoras")
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    departement = models.CharField(_("département"), max_length=80, blank=True)
+    region = models.CharField(_("région"), max_length=80, blank=True)
+    venue = models.CharField(_("lieu"), max_length=300, blank=True)
+    online_url = models.URLField(_("lien en ligne"), blank=True)
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    host_organisation = models.CharField(_("structure d'accueil"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="facilitated_agoras", blank=True, verbose_name=_("animateur·rices")
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("agora")
+        verbose_name_plural = _("agoras")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agora:detail", kwargs={"slug": self.slug})
+
+
+class Phase(models.TextChoices):
+    """The phases of a live session. Which commands each phase allows is data: see agora.phases."""
+
+    WELCOME = "welcome", _("Accueil")
+    PROPOSALS = "proposals", _("Propositions")
+    SUPPORTS = "supports", _("Soutiens et votes")
+    CLOSING = "closing", _("Clôture")
+
+
+class LiveSession(models.Model):
+    """A live session (séance en direct) of an agora, joined by code or QR code."""
+
+    agora = models.ForeignKey(Agora, on_delete=models.CASCADE, related_name="sessions")
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    phase = models.CharField(_("phase"), max_length=16, choices=Phase.choices, default=Phase.WELCOME)
+    scope = models.ManyToManyField(Clause, related_name="+", blank=True, verbose_name=_("articles en discussion"))
+    focus_clause = models.ForeignKey(Clause, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    timer_ends_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("séance en direct")
+        verbose_name_plural = _("séances en direct")
+
+    def __str__(self) -> str:
+        return f"{self.agora} — {self.code}"
+
+    @property
+    def manifesto_id(self) -> int:
+        return self.agora.manifesto_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Participant(models.Model):
+    """A person in a live session, without account: bound to one browser session."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="participants")
+    display_name = models.CharField(_("nom affiché"), max_length=60)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    ess_family = models.CharField(_("famille de l'ESS"), max_length=32, choices=EssFamily.choices, blank=True)
+    browser_key = models.CharField(max_length=64, db_index=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participant·e")
+        verbose_name_plural = _("participant·es")
+
+    def __str__(self) -> str:
+        return self.display_name

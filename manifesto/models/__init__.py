@@ -1,6 +1,7 @@
 """The text and what is signed. One module per concern; this package re-exports the models."""
 
+from manifesto.models.families import EssFamily
 from manifesto.models.journal import Event
 from manifesto.models.text import Clause, Manifesto, ManifestoStatus, ManifestoVersion, Section
 
-__all__ = ["Clause", "Event", "Manifesto", "ManifestoStatus", "ManifestoVersion", "Section"]
+__all__ = ["Clause", "EssFamily", "Event", "Manifesto", "ManifestoStatus", "ManifestoVersion", "Section"]

@@ -1,0 +1,54 @@
+"""Word-level diffs between two texts, rendered with <ins>/<del> and always escaped."""
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# A token is a word (letters, digits, apostrophes inside words) or a run of spaces or one other character.
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*|\s+|[^\w\s]", re.UNICODE)
+
+
+def tokenize(text: str) -> list[str]:
+    return _TOKEN.findall(text or "")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    op: str  # "equal", "insert" or "delete"
+    text: str
+
+
+def word_diff(old: str, new: str) -> list[Chunk]:
+    """The chunks that turn `old` into `new`, word by word; a replacement is a delete then an insert."""
+    a, b = tokenize(old), tokenize(new)
+    chunks: list[Chunk] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            chunks.append(Chunk("equal", "".join(a[i1:i2])))
+        if tag in ("delete", "replace"):
+            chunks.append(Chunk("delete", "".join(a[i1:i2])))
+        if tag in ("insert", "replace"):
+            chunks.append(Chunk("insert", "".join(b[j1:j2])))
+    return chunks
+
+
+def render_diff(old: str, new: str) -> SafeString:
+    """HTML with <del> and <ins>; every piece of user text is escaped."""
+    parts = []
+    for chunk in word_diff(old, new):
+        text = escape(chunk.text)
+        if chunk.op == "insert":
+            parts.append(f"<ins>{text}</ins>")
+        elif chunk.op == "delete":
+            parts.append(f"<del>{text}</del>")
+        else:
+            parts.append(text)
+    return mark_safe("".join(parts))
+
+
+def has_changes(old: str, new: str) -> bool:
+    return (old or "") != (new or "")
