@@ -12,11 +12,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from agora.routing import websocket_urlpatterns  # noqa: E402
+from agora.routing import websocket_urlpatterns as live_room_patterns  # noqa: E402
+from manifesto.routing import websocket_urlpatterns as manifesto_patterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(live_room_patterns + manifesto_patterns))),
     }
 )
