@@ -1,22 +1,405 @@
-from django.shortcuts import get_object_or_404, render
+"""Pages of the text. Thin: read through selectors, or parse a form, call one service, redirect."""
 
-from manifesto.models import Manifesto
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from manifesto import forms, permissions, selectors, services
+from manifesto.errors import ClauseConflict, PermissionDenied, ServiceError
+from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
+
+
+def _forbidden(request, manifesto: Manifesto, message: str = ""):
+    return render(request, "manifesto/forbidden.html", {"manifesto": manifesto, "message": message}, status=403)
+
+
+def _edit_denied_message(manifesto: Manifesto) -> str:
+    if manifesto.status != ManifestoStatus.DRAFTING:
+        return _("Le texte n'est plus en rédaction : il ne peut plus être modifié ici.")
+    return _("Seuls les organisateur·rices de ce manifeste peuvent modifier le texte.")
+
+
+def organiser_only(check):
+    """Load the manifesto from the slug and let through only the people `check` allows.
+
+    Anonymous visitors are sent to the login page; anyone else who may not is refused (403).
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            manifesto = get_object_or_404(Manifesto, slug=slug)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user, manifesto):
+                return _forbidden(request, manifesto, _edit_denied_message(manifesto))
+            try:
+                return view(request, manifesto, *args, **kwargs)
+            except PermissionDenied as error:
+                # The service re-checks inside its transaction; its word is final.
+                return _forbidden(request, manifesto, error.message)
+
+        return wrapper
+
+    return decorator
+
+
+def _form_page(request, manifesto, form, *, title, submit, cancel_url, intro="", status=200, extra=None):
+    context = {
+        "manifesto": manifesto,
+        "form": form,
+        "page_title": title,
+        "submit": submit,
+        "cancel_url": cancel_url,
+        "intro": intro,
+        **(extra or {}),
+    }
+    return render(request, "manifesto/form.html", context, status=status)
+
+
+def _attempt(form, call):
+    """Run a service; a refusal becomes a form error so nothing the person typed is lost."""
+    try:
+        return call()
+    except (ClauseConflict, PermissionDenied):
+        raise
+    except ServiceError as error:
+        form.add_error(None, error.message)
+        return None
+
+
+def _edit_url(manifesto: Manifesto) -> str:
+    return reverse("manifesto:edit", kwargs={"slug": manifesto.slug})
+
+
+# ------------------------------------------------------------------------- reading
 
 
 def home(request):
-    manifestos = Manifesto.objects.order_by("-created_at")
+    manifestos = Manifesto.objects.order_by("-created_at").prefetch_related("versions")
     return render(request, "manifesto/home.html", {"manifestos": manifestos})
 
 
 def read(request, slug):
     manifesto = get_object_or_404(Manifesto, slug=slug)
-    sections = manifesto.sections.prefetch_related("clauses")
-    return render(request, "manifesto/read.html", {"manifesto": manifesto, "sections": sections})
+    context = {
+        "manifesto": manifesto,
+        "sections": selectors.reading_sections(manifesto=manifesto),
+        "can_edit": permissions.can_edit_text(request.user, manifesto),
+        "latest_version": manifesto.versions.order_by("-number").first(),
+    }
+    return render(request, "manifesto/read.html", context)
+
+
+def history(request, slug):
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    changes = selectors.recent_changes(manifesto=manifesto)
+    return render(request, "manifesto/history.html", {"manifesto": manifesto, "changes": changes})
 
 
 def clause_detail(request, slug, number):
-    raise NotImplementedError
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    entries = selectors.clause_history(manifesto=manifesto, number=number)
+    if entries is None:
+        raise Http404(_("Cet article n'existe pas."))
+    clause = manifesto.clauses.select_related("section").filter(number=number).first()
+    context = {
+        "manifesto": manifesto,
+        "number": number,
+        "clause": clause,
+        # Newest first: the person comes to see what changed lately.
+        "entries": list(reversed(entries)),
+        "can_edit": clause is not None and permissions.can_edit_text(request.user, manifesto),
+    }
+    return render(request, "manifesto/clause.html", context)
+
+
+# ------------------------------------------------------------------------- versions
+
+
+def _compare_choices(manifesto: Manifesto) -> list[tuple[str, str]]:
+    choices = [
+        (str(v.number), _("Version %(number)s — %(label)s") % {"number": v.number, "label": v.label})
+        for v in manifesto.versions.order_by("number")
+    ]
+    choices.append((selectors.CURRENT, _("Texte actuel (non figé)")))
+    return choices
+
+
+def versions(request, slug):
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    version_list = list(manifesto.versions.select_related("created_by").order_by("-number"))
+    choices = _compare_choices(manifesto)
+    initial = {"old": choices[-2][0] if len(choices) > 1 else selectors.CURRENT, "new": selectors.CURRENT}
+    context = {
+        "manifesto": manifesto,
+        "versions": version_list,
+        "compare_form": forms.CompareForm(initial=initial, choices=choices),
+        "freeze_form": forms.FreezeVersionForm() if permissions.can_freeze_version(request.user, manifesto) else None,
+    }
+    return render(request, "manifesto/versions.html", context)
 
 
 def version_detail(request, slug, number):
-    raise NotImplementedError
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    version = get_object_or_404(manifesto.versions.select_related("created_by"), number=number)
+    return render(request, "manifesto/version.html", {"manifesto": manifesto, "version": version})
+
+
+def version_text(request, slug, number):
+    """The canonical text exactly as fingerprinted, so anyone can check the SHA-256."""
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    version = get_object_or_404(manifesto.versions, number=number)
+    response = HttpResponse(version.canonical_text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{manifesto.slug}-v{version.number}.txt"'
+    return response
+
+
+def compare(request, slug):
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    choices = _compare_choices(manifesto)
+    form = forms.CompareForm(request.GET or None, choices=choices)
+    comparison = old = new = None
+    if form.is_bound and form.is_valid():
+        old = selectors.text_side(manifesto=manifesto, key=form.cleaned_data["old"])
+        new = selectors.text_side(manifesto=manifesto, key=form.cleaned_data["new"])
+        if old is None or new is None:
+            raise Http404(_("Cette version n'existe pas."))
+        comparison = selectors.compare_texts(old.content, new.content)
+    context = {"manifesto": manifesto, "form": form, "comparison": comparison, "old": old, "new": new}
+    return render(request, "manifesto/compare.html", context, status=400 if form.is_bound and form.errors else 200)
+
+
+@require_POST
+@organiser_only(permissions.can_freeze_version)
+def version_freeze(request, manifesto):
+    form = forms.FreezeVersionForm(request.POST)
+    version = form.is_valid() and _attempt(
+        form, lambda: services.freeze_version(actor=request.user, manifesto=manifesto, label=form.cleaned_data["label"])
+    )
+    if not version:
+        return _form_page(
+            request,
+            manifesto,
+            form,
+            title=_("Figer une version"),
+            submit=_("Figer cette version"),
+            cancel_url=reverse("manifesto:versions", kwargs={"slug": manifesto.slug}),
+            status=400,
+        )
+    messages.success(request, _("La version %(number)s est figée.") % {"number": version.number})
+    return redirect(version)
+
+
+# ------------------------------------------------------------------------- editing
+
+
+@organiser_only(permissions.can_edit_text)
+def edit(request, manifesto):
+    context = {
+        "manifesto": manifesto,
+        "sections": selectors.reading_sections(manifesto=manifesto),
+        "section_form": forms.SectionTitleForm(auto_id="id_new_section_%s"),
+        "freeze_form": forms.FreezeVersionForm(),
+    }
+    return render(request, "manifesto/edit.html", context)
+
+
+@organiser_only(permissions.can_edit_text)
+def section_add(request, manifesto):
+    form = forms.SectionTitleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        section = _attempt(
+            form, lambda: services.add_section(actor=request.user, manifesto=manifesto, title=form.cleaned_data["title"])
+        )
+        if section:
+            messages.success(request, _("La partie « %(title)s » est ajoutée.") % {"title": section.title})
+            return redirect(_edit_url(manifesto) + f"#partie-{section.pk}")
+    return _form_page(
+        request,
+        manifesto,
+        form,
+        title=_("Ajouter une partie"),
+        submit=_("Ajouter la partie"),
+        cancel_url=_edit_url(manifesto),
+        status=400 if form.errors else 200,
+    )
+
+
+@organiser_only(permissions.can_edit_text)
+def section_rename(request, manifesto, section_id):
+    section = get_object_or_404(Section, pk=section_id, manifesto=manifesto)
+    form = forms.SectionTitleForm(request.POST or None, initial={"title": section.title})
+    if request.method == "POST" and form.is_valid():
+        if _attempt(form, lambda: services.rename_section(actor=request.user, section=section, title=form.cleaned_data["title"])):
+            messages.success(request, _("La partie est renommée."))
+            return redirect(_edit_url(manifesto) + f"#partie-{section.pk}")
+    return _form_page(
+        request,
+        manifesto,
+        form,
+        title=_("Renommer la partie « %(title)s »") % {"title": section.title},
+        submit=_("Renommer"),
+        cancel_url=_edit_url(manifesto),
+        status=400 if form.errors else 200,
+    )
+
+
+@organiser_only(permissions.can_edit_text)
+def section_move(request, manifesto, section_id):
+    section = get_object_or_404(Section, pk=section_id, manifesto=manifesto)
+    form = forms.SectionMoveForm(request.POST or None, initial={"position": section.position})
+    if request.method == "POST" and form.is_valid():
+        if _attempt(
+            form, lambda: services.move_section(actor=request.user, section=section, position=form.cleaned_data["position"])
+        ):
+            messages.success(request, _("La partie est déplacée."))
+            return redirect(_edit_url(manifesto) + f"#partie-{section.pk}")
+    return _form_page(
+        request,
+        manifesto,
+        form,
+        title=_("Déplacer la partie « %(title)s »") % {"title": section.title},
+        submit=_("Déplacer"),
+        cancel_url=_edit_url(manifesto),
+        status=400 if form.errors else 200,
+    )
+
+
+@organiser_only(permissions.can_edit_text)
+def clause_add(request, manifesto, section_id):
+    section = get_object_or_404(Section, pk=section_id, manifesto=manifesto)
+    form = forms.ClauseAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        clause = _attempt(
+            form,
+            lambda: services.add_clause(
+                actor=request.user, section=section, text=form.cleaned_data["text"], reason=form.cleaned_data["reason"]
+            ),
+        )
+        if clause:
+            messages.success(request, _("L'article %(number)s est ajouté.") % {"number": clause.number})
+            return redirect(_edit_url(manifesto) + f"#{clause.anchor}")
+    return _form_page(
+        request,
+        manifesto,
+        form,
+        title=_("Ajouter un article à la partie « %(title)s »") % {"title": section.title},
+        submit=_("Ajouter l'article"),
+        cancel_url=_edit_url(manifesto),
+        status=400 if form.errors else 200,
+    )
+
+
+def _clause(manifesto: Manifesto, number: int) -> Clause:
+    return get_object_or_404(Clause.objects.select_related("section"), manifesto=manifesto, number=number)
+
+
+@organiser_only(permissions.can_edit_text)
+def clause_edit(request, manifesto, number):
+    clause = _clause(manifesto, number)
+    form = forms.ClauseEditForm(
+        request.POST or None, initial={"text": clause.text, "expected_revision": clause.revision}
+    )
+    conflict = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            edited = _attempt(
+                form,
+                lambda: services.edit_clause(
+                    actor=request.user,
+                    clause=clause,
+                    text=form.cleaned_data["text"],
+                    expected_revision=form.cleaned_data["expected_revision"],
+                    reason=form.cleaned_data["reason"],
+                ),
+            )
+        except ClauseConflict as error:
+            conflict = error.clause
+            if conflict is None:
+                messages.error(request, error.message)
+                return redirect(reverse("manifesto:clause", kwargs={"slug": manifesto.slug, "number": number}))
+            # Keep the person's words; the next submission is made knowingly against the current text.
+            data = request.POST.copy()
+            data["expected_revision"] = str(conflict.revision)
+            form = forms.ClauseEditForm(data)
+            form.is_valid()
+            form.add_error(None, error.message)
+            status = 409
+        else:
+            if edited:
+                messages.success(request, _("L'article %(number)s est enregistré.") % {"number": number})
+                return redirect(reverse("manifesto:read", kwargs={"slug": manifesto.slug}) + f"#{clause.anchor}")
+    if form.errors and status == 200:
+        status = 400
+    return _form_page(
+        request,
+        manifesto,
+        form,
+        title=_("Modifier l'article %(number)s") % {"number": number},
+        submit=_("Enregistrer"),
+        cancel_url=reverse("manifesto:read", kwargs={"slug": manifesto.slug}) + f"#{clause.anchor}",
+        status=status,
+        extra={"clause": clause, "conflict": conflict, "submitted_text": form.data.get("text", "")},
+    )
+
+
+@organiser_only(permissions.can_edit_text)
+def clause_move(request, manifesto, number):
+    clause = _clause(manifesto, number)
+    form = forms.ClauseMoveForm(
+        request.POST or None, manifesto=manifesto, initial={"section": clause.section_id, "position": clause.position}
+    )
+    if request.method == "POST" and form.is_valid():
+        moved = _attempt(
+            form,
+            lambda: services.move_clause(
+                actor=request.user, clause=clause, section=form.cleaned_data["section"], position=form.cleaned_data["position"]
+            ),
+        )
+        if moved:
+            messages.success(request, _("L'article %(number)s est déplacé.") % {"number": number})
+            return redirect(_edit_url(manifesto) + f"#{clause.anchor}")
+    return _form_page(
+        request,
+        manifesto,
+        form,
+        title=_("Déplacer l'article %(number)s") % {"number": number},
+        submit=_("Déplacer"),
+        cancel_url=_edit_url(manifesto) + f"#{clause.anchor}",
+        status=400 if form.errors else 200,
+        extra={"clause": clause},
+    )
+
+
+@organiser_only(permissions.can_edit_text)
+def clause_delete(request, manifesto, number):
+    clause = _clause(manifesto, number)
+    form = forms.ClauseDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _attempt(form, lambda: services.delete_clause(actor=request.user, clause=clause, reason=form.cleaned_data["reason"]))
+        except ClauseConflict as error:
+            messages.error(request, error.message)
+            return redirect(_edit_url(manifesto))
+        if not form.errors:
+            messages.success(request, _("L'article %(number)s est supprimé ; son historique reste consultable.") % {"number": number})
+            return redirect(_edit_url(manifesto))
+    return _form_page(
+        request,
+        manifesto,
+        form,
+        title=_("Supprimer l'article %(number)s") % {"number": number},
+        submit=_("Supprimer l'article"),
+        cancel_url=_edit_url(manifesto) + f"#{clause.anchor}",
+        intro=_("L'article disparaîtra du texte. Son historique restera consultable."),
+        status=400 if form.errors else 200,
+        extra={"clause": clause, "danger": True},
+    )

@@ -1,0 +1,77 @@
+"""Forms of the text pages: they parse input; the services decide and write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from manifesto.services import MAX_CLAUSE_LENGTH, MAX_TITLE_LENGTH
+
+REASON_HELP = _("Facultatif : une phrase qui explique la modification, gardée dans l'historique.")
+
+
+class ReasonField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Motif"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("help_text", REASON_HELP)
+        super().__init__(**kwargs)
+
+
+class SectionTitleForm(forms.Form):
+    title = forms.CharField(label=_("Titre de la partie"), max_length=MAX_TITLE_LENGTH)
+
+
+class PositionField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Nouvelle position"))
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 10_000)
+        kwargs.setdefault("help_text", _("1 pour la première place."))
+        super().__init__(**kwargs)
+
+
+class SectionMoveForm(forms.Form):
+    position = PositionField()
+
+
+class ClauseAddForm(forms.Form):
+    text = forms.CharField(label=_("Texte du nouvel article"), max_length=MAX_CLAUSE_LENGTH, widget=forms.Textarea)
+    reason = ReasonField()
+
+
+class ClauseEditForm(forms.Form):
+    text = forms.CharField(label=_("Texte de l'article"), max_length=MAX_CLAUSE_LENGTH, widget=forms.Textarea)
+    reason = ReasonField()
+    # The revision the editor read: the service refuses the edit if the clause moved on since.
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ClauseMoveForm(forms.Form):
+    section = forms.ModelChoiceField(label=_("Partie"), queryset=None, empty_label=None)
+    position = PositionField()
+
+    def __init__(self, *args, manifesto, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = manifesto.sections.order_by("position", "id")
+
+
+class ClauseDeleteForm(forms.Form):
+    reason = ReasonField()
+
+
+class FreezeVersionForm(forms.Form):
+    label = forms.CharField(
+        label=_("Libellé de la version"),
+        max_length=120,
+        help_text=_("Par exemple : « Texte soumis à l'agora de Lille »."),
+    )
+
+
+class CompareForm(forms.Form):
+    old = forms.ChoiceField(label=_("Comparer la version"))
+    new = forms.ChoiceField(label=_("avec"))
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old"].choices = choices
+        self.fields["new"].choices = choices
