@@ -74,6 +74,28 @@ def _attempt(form, call):
         return None
 
 
+def _form_action(request, manifesto, form, *, call, done, redirect_to, title, submit, cancel_url, **page):
+    """GET shows the form; a valid POST calls one service, says `done(result)` and redirects.
+
+    An invalid form or a refused action shows the form again with what the person typed.
+    """
+    if request.method == "POST" and form.is_valid():
+        result = _attempt(form, call)
+        if not form.errors:
+            messages.success(request, done(result))
+            return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+    return _form_page(
+        request,
+        manifesto,
+        form,
+        title=title,
+        submit=submit,
+        cancel_url=cancel_url,
+        status=400 if form.errors else 200,
+        **page,
+    )
+
+
 def _edit_url(manifesto: Manifesto) -> str:
     return reverse("manifesto:edit", kwargs={"slug": manifesto.slug})
 
@@ -180,21 +202,17 @@ def compare(request, slug):
 @organiser_only(permissions.can_freeze_version)
 def version_freeze(request, manifesto):
     form = forms.FreezeVersionForm(request.POST)
-    version = form.is_valid() and _attempt(
-        form, lambda: services.freeze_version(actor=request.user, manifesto=manifesto, label=form.cleaned_data["label"])
+    return _form_action(
+        request,
+        manifesto,
+        form,
+        call=lambda: services.freeze_version(actor=request.user, manifesto=manifesto, label=form.cleaned_data["label"]),
+        done=lambda version: _("La version %(number)s est figée.") % {"number": version.number},
+        redirect_to=lambda version: version.get_absolute_url(),
+        title=_("Figer une version"),
+        submit=_("Figer cette version"),
+        cancel_url=reverse("manifesto:versions", kwargs={"slug": manifesto.slug}),
     )
-    if not version:
-        return _form_page(
-            request,
-            manifesto,
-            form,
-            title=_("Figer une version"),
-            submit=_("Figer cette version"),
-            cancel_url=reverse("manifesto:versions", kwargs={"slug": manifesto.slug}),
-            status=400,
-        )
-    messages.success(request, _("La version %(number)s est figée.") % {"number": version.number})
-    return redirect(version)
 
 
 # ------------------------------------------------------------------------- editing
@@ -214,21 +232,16 @@ def edit(request, manifesto):
 @organiser_only(permissions.can_edit_text)
 def section_add(request, manifesto):
     form = forms.SectionTitleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        section = _attempt(
-            form, lambda: services.add_section(actor=request.user, manifesto=manifesto, title=form.cleaned_data["title"])
-        )
-        if section:
-            messages.success(request, _("La partie « %(title)s » est ajoutée.") % {"title": section.title})
-            return redirect(_edit_url(manifesto) + f"#partie-{section.pk}")
-    return _form_page(
+    return _form_action(
         request,
         manifesto,
         form,
+        call=lambda: services.add_section(actor=request.user, manifesto=manifesto, title=form.cleaned_data["title"]),
+        done=lambda section: _("La partie « %(title)s » est ajoutée.") % {"title": section.title},
+        redirect_to=lambda section: _edit_url(manifesto) + f"#partie-{section.pk}",
         title=_("Ajouter une partie"),
         submit=_("Ajouter la partie"),
         cancel_url=_edit_url(manifesto),
-        status=400 if form.errors else 200,
     )
 
 
@@ -236,18 +249,16 @@ def section_add(request, manifesto):
 def section_rename(request, manifesto, section_id):
     section = get_object_or_404(Section, pk=section_id, manifesto=manifesto)
     form = forms.SectionTitleForm(request.POST or None, initial={"title": section.title})
-    if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: services.rename_section(actor=request.user, section=section, title=form.cleaned_data["title"])):
-            messages.success(request, _("La partie est renommée."))
-            return redirect(_edit_url(manifesto) + f"#partie-{section.pk}")
-    return _form_page(
+    return _form_action(
         request,
         manifesto,
         form,
+        call=lambda: services.rename_section(actor=request.user, section=section, title=form.cleaned_data["title"]),
+        done=lambda _section: _("La partie est renommée."),
+        redirect_to=_edit_url(manifesto) + f"#partie-{section.pk}",
         title=_("Renommer la partie « %(title)s »") % {"title": section.title},
         submit=_("Renommer"),
         cancel_url=_edit_url(manifesto),
-        status=400 if form.errors else 200,
     )
 
 
@@ -255,20 +266,16 @@ def section_rename(request, manifesto, section_id):
 def section_move(request, manifesto, section_id):
     section = get_object_or_404(Section, pk=section_id, manifesto=manifesto)
     form = forms.SectionMoveForm(request.POST or None, initial={"position": section.position})
-    if request.method == "POST" and form.is_valid():
-        if _attempt(
-            form, lambda: services.move_section(actor=request.user, section=section, position=form.cleaned_data["position"])
-        ):
-            messages.success(request, _("La partie est déplacée."))
-            return redirect(_edit_url(manifesto) + f"#partie-{section.pk}")
-    return _form_page(
+    return _form_action(
         request,
         manifesto,
         form,
+        call=lambda: services.move_section(actor=request.user, section=section, position=form.cleaned_data["position"]),
+        done=lambda _section: _("La partie est déplacée."),
+        redirect_to=_edit_url(manifesto) + f"#partie-{section.pk}",
         title=_("Déplacer la partie « %(title)s »") % {"title": section.title},
         submit=_("Déplacer"),
         cancel_url=_edit_url(manifesto),
-        status=400 if form.errors else 200,
     )
 
 
@@ -276,24 +283,18 @@ def section_move(request, manifesto, section_id):
 def clause_add(request, manifesto, section_id):
     section = get_object_or_404(Section, pk=section_id, manifesto=manifesto)
     form = forms.ClauseAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        clause = _attempt(
-            form,
-            lambda: services.add_clause(
-                actor=request.user, section=section, text=form.cleaned_data["text"], reason=form.cleaned_data["reason"]
-            ),
-        )
-        if clause:
-            messages.success(request, _("L'article %(number)s est ajouté.") % {"number": clause.number})
-            return redirect(_edit_url(manifesto) + f"#{clause.anchor}")
-    return _form_page(
+    return _form_action(
         request,
         manifesto,
         form,
+        call=lambda: services.add_clause(
+            actor=request.user, section=section, text=form.cleaned_data["text"], reason=form.cleaned_data["reason"]
+        ),
+        done=lambda clause: _("L'article %(number)s est ajouté.") % {"number": clause.number},
+        redirect_to=lambda clause: _edit_url(manifesto) + f"#{clause.anchor}",
         title=_("Ajouter un article à la partie « %(title)s »") % {"title": section.title},
         submit=_("Ajouter l'article"),
         cancel_url=_edit_url(manifesto),
-        status=400 if form.errors else 200,
     )
 
 
@@ -357,24 +358,18 @@ def clause_move(request, manifesto, number):
     form = forms.ClauseMoveForm(
         request.POST or None, manifesto=manifesto, initial={"section": clause.section_id, "position": clause.position}
     )
-    if request.method == "POST" and form.is_valid():
-        moved = _attempt(
-            form,
-            lambda: services.move_clause(
-                actor=request.user, clause=clause, section=form.cleaned_data["section"], position=form.cleaned_data["position"]
-            ),
-        )
-        if moved:
-            messages.success(request, _("L'article %(number)s est déplacé.") % {"number": number})
-            return redirect(_edit_url(manifesto) + f"#{clause.anchor}")
-    return _form_page(
+    return _form_action(
         request,
         manifesto,
         form,
+        call=lambda: services.move_clause(
+            actor=request.user, clause=clause, section=form.cleaned_data["section"], position=form.cleaned_data["position"]
+        ),
+        done=lambda _clause: _("L'article %(number)s est déplacé.") % {"number": number},
+        redirect_to=_edit_url(manifesto) + f"#{clause.anchor}",
         title=_("Déplacer l'article %(number)s") % {"number": number},
         submit=_("Déplacer"),
         cancel_url=_edit_url(manifesto) + f"#{clause.anchor}",
-        status=400 if form.errors else 200,
         extra={"clause": clause},
     )
 
@@ -383,23 +378,21 @@ def clause_move(request, manifesto, number):
 def clause_delete(request, manifesto, number):
     clause = _clause(manifesto, number)
     form = forms.ClauseDeleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _attempt(form, lambda: services.delete_clause(actor=request.user, clause=clause, reason=form.cleaned_data["reason"]))
-        except ClauseConflict as error:
-            messages.error(request, error.message)
-            return redirect(_edit_url(manifesto))
-        if not form.errors:
-            messages.success(request, _("L'article %(number)s est supprimé ; son historique reste consultable.") % {"number": number})
-            return redirect(_edit_url(manifesto))
-    return _form_page(
-        request,
-        manifesto,
-        form,
-        title=_("Supprimer l'article %(number)s") % {"number": number},
-        submit=_("Supprimer l'article"),
-        cancel_url=_edit_url(manifesto) + f"#{clause.anchor}",
-        intro=_("L'article disparaîtra du texte. Son historique restera consultable."),
-        status=400 if form.errors else 200,
-        extra={"clause": clause, "danger": True},
-    )
+    try:
+        return _form_action(
+            request,
+            manifesto,
+            form,
+            call=lambda: services.delete_clause(actor=request.user, clause=clause, reason=form.cleaned_data["reason"]),
+            done=lambda _none: _("L'article %(number)s est supprimé ; son historique reste consultable.") % {"number": number},
+            redirect_to=_edit_url(manifesto),
+            title=_("Supprimer l'article %(number)s") % {"number": number},
+            submit=_("Supprimer l'article"),
+            cancel_url=_edit_url(manifesto) + f"#{clause.anchor}",
+            intro=_("L'article disparaîtra du texte. Son historique restera consultable."),
+            extra={"clause": clause, "danger": True},
+        )
+    except ClauseConflict as error:
+        # Someone deleted it first: the outcome the person wanted, said plainly.
+        messages.error(request, error.message)
+        return redirect(_edit_url(manifesto))
