@@ -44,3 +44,49 @@ def test_identical_text_gives_identical_fingerprint_and_any_change_a_new_one(org
     third = services.freeze_version(actor=organiser, manifesto=manifesto, label="V2")
     assert third.fingerprint != first.fingerprint
     assert [first.number, second.number, third.number] == [1, 2, 3]
+
+
+def test_every_edit_grows_the_revision_by_one_and_records_who_and_why(organiser, clause):
+    for expected, reason in [(1, "Agora de Lille"), (2, "Agora de Lyon"), (3, "Comité de rédaction")]:
+        clause = services.edit_clause(
+            actor=organiser, clause=clause, text=f"Rédaction {expected + 1}.", expected_revision=expected, reason=reason
+        )
+    assert clause.revision == 4
+    rows = list(clause.history.order_by("history_date", "history_id"))
+    assert [row.revision for row in rows] == [1, 2, 3, 4]
+    assert [row.history_change_reason for row in rows[1:]] == ["Agora de Lille", "Agora de Lyon", "Comité de rédaction"]
+    assert {row.history_user for row in rows} == {organiser}
+
+
+def test_saving_the_same_text_does_not_grow_the_revision(organiser, clause):
+    same = services.edit_clause(actor=organiser, clause=clause, text=clause.text + "  ", expected_revision=1)
+    assert same.revision == 1
+    assert clause.history.count() == 1
+
+
+def test_fingerprint_covers_the_words_not_the_ids_or_revisions(organiser, manifesto, clause):
+    from tests.factories import make_manifesto
+
+    twin = make_manifesto(organiser=organiser, slug="jumeau")
+    assert services.fingerprint(services.canonical_text(services.snapshot(twin))) == services.fingerprint(
+        services.canonical_text(services.snapshot(manifesto))
+    )
+    # An edit and its undo give the same words again: same fingerprint, higher revision.
+    original = clause.text
+    services.edit_clause(actor=organiser, clause=clause, text="Autre chose.", expected_revision=1)
+    services.edit_clause(actor=organiser, clause=clause, text=original, expected_revision=2)
+    first = services.freeze_version(actor=organiser, manifesto=twin, label="Jumeau")
+    second = services.freeze_version(actor=organiser, manifesto=manifesto, label="Après aller-retour")
+    assert first.fingerprint == second.fingerprint
+    assert first.canonical_text == second.canonical_text
+
+
+def test_moving_and_deleting_keep_history_with_the_reason(organiser, manifesto, clause):
+    other_section = manifesto.sections.order_by("position").last()
+    services.move_clause(actor=organiser, clause=clause, section=other_section, position=1)
+    services.delete_clause(actor=organiser, clause=clause, reason="Doublon")
+    rows = list(clause.history.order_by("history_date", "history_id"))
+    assert [row.history_type for row in rows] == ["+", "~", "-"]
+    assert rows[1].section_id == other_section.pk
+    assert rows[2].history_change_reason == "Doublon"
+    assert rows[2].history_user == organiser
