@@ -187,6 +187,10 @@ class SectionComparison:
     old_title: str | None
     clauses: list[ClauseComparison] = field(default_factory=list)
 
+    @property
+    def unchanged_count(self) -> int:
+        return sum(1 for clause in self.clauses if clause.unchanged)
+
 
 @dataclass
 class Comparison:
