@@ -34,9 +34,22 @@ class SectionMoveForm(forms.Form):
     position = PositionField()
 
 
+class ClauseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, clause) -> str:
+        excerpt = clause.text if len(clause.text) <= 60 else clause.text[:59] + "…"
+        return _("Après l'article %(number)s — %(excerpt)s") % {"number": clause.number, "excerpt": excerpt}
+
+
 class ClauseAddForm(forms.Form):
     text = forms.CharField(label=_("Texte du nouvel article"), max_length=MAX_CLAUSE_LENGTH, widget=forms.Textarea)
+    after = ClauseChoiceField(
+        label=_("Emplacement"), queryset=None, required=False, empty_label=_("À la fin de la partie")
+    )
     reason = ReasonField()
+
+    def __init__(self, *args, section, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["after"].queryset = section.clauses.order_by("position", "id")
 
 
 class ClauseEditForm(forms.Form):

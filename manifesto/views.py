@@ -282,13 +282,17 @@ def section_move(request, manifesto, section_id):
 @organiser_only(permissions.can_edit_text)
 def clause_add(request, manifesto, section_id):
     section = get_object_or_404(Section, pk=section_id, manifesto=manifesto)
-    form = forms.ClauseAddForm(request.POST or None)
+    form = forms.ClauseAddForm(request.POST or None, section=section)
     return _form_action(
         request,
         manifesto,
         form,
         call=lambda: services.add_clause(
-            actor=request.user, section=section, text=form.cleaned_data["text"], reason=form.cleaned_data["reason"]
+            actor=request.user,
+            section=section,
+            text=form.cleaned_data["text"],
+            after=form.cleaned_data["after"],
+            reason=form.cleaned_data["reason"],
         ),
         done=lambda clause: _("L'article %(number)s est ajouté.") % {"number": clause.number},
         redirect_to=lambda clause: _edit_url(manifesto) + f"#{clause.anchor}",

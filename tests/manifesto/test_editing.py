@@ -166,3 +166,46 @@ def test_clause_from_another_manifesto_is_404(organiser_client, organiser, manif
     response = organiser_client.post(url("clause_add", manifesto, section_id=foreign_section.pk), {"text": "Ailleurs."})
     assert response.status_code == 404
     assert organiser_client.get(url("clause_edit", manifesto, number=999)).status_code == 404
+
+
+def test_every_editing_page_renders_for_the_organiser(organiser_client, manifesto, clause):
+    section = clause.section
+    pages = [
+        url("edit", manifesto),
+        url("section_add", manifesto),
+        url("section_rename", manifesto, section_id=section.pk),
+        url("section_move", manifesto, section_id=section.pk),
+        url("clause_add", manifesto, section_id=section.pk),
+        url("clause_edit", manifesto, number=clause.number),
+        url("clause_move", manifesto, number=clause.number),
+        url("clause_delete", manifesto, number=clause.number),
+    ]
+    for page in pages:
+        response = organiser_client.get(page)
+        assert response.status_code == 200, page
+        assert "Modifier le texte" in response.content.decode()
+
+
+def test_new_clause_can_be_inserted_after_a_chosen_clause(organiser_client, manifesto, clause):
+    section = clause.section
+    organiser_client.post(
+        url("clause_add", manifesto, section_id=section.pk), {"text": "Inséré en deuxième place.", "after": clause.pk}
+    )
+    texts = list(section.clauses.order_by("position").values_list("text", flat=True))
+    assert texts[1] == "Inséré en deuxième place."
+    assert len(texts) == 4
+
+
+def test_script_typed_into_editing_forms_is_escaped_everywhere(organiser_client, manifesto, clause):
+    xss = "<script>alert(1)</script>"
+    response = organiser_client.post(url("section_add", manifesto), {"title": xss}, follow=True)
+    section = manifesto.sections.get(title=xss)
+    organiser_client.post(url("clause_add", manifesto, section_id=section.pk), {"text": xss, "reason": xss})
+    pages = [response, organiser_client.get(url("edit", manifesto))]
+    number = section.clauses.get().number
+    pages.append(organiser_client.get(url("clause_edit", manifesto, number=number)))
+    pages.append(organiser_client.get(url("clause_move", manifesto, number=number)))
+    for page in pages:
+        html = page.content.decode()
+        assert xss not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -1,0 +1,17 @@
+"""The permission predicates of manifesto.permissions, for templates: {% if user|can_edit_text:manifesto %}."""
+
+from django import template
+
+from manifesto import permissions
+
+register = template.Library()
+
+
+@register.filter
+def can_edit_text(user, manifesto) -> bool:
+    return permissions.can_edit_text(user, manifesto)
+
+
+@register.filter
+def can_freeze_version(user, manifesto) -> bool:
+    return permissions.can_freeze_version(user, manifesto)
