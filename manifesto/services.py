@@ -183,7 +183,11 @@ def apply_new_clause(*, actor, section: Section, text: str, after: Clause | None
     if after is None:
         position = (siblings.aggregate(m=Max("position"))["m"] or 0) + 1
     else:
-        position = Clause.objects.get(pk=after.pk).position + 1
+        reference = Clause.objects.filter(pk=after.pk, section_id=section.pk).first()
+        if reference is None:
+            # Deleted or moved away since the form was shown: say so rather than fail.
+            raise InvalidInput(_("L'article de référence n'est plus dans cette partie."))
+        position = reference.position + 1
         for sibling in siblings.filter(position__gte=position).order_by("-position"):
             sibling.position += 1
             _track(sibling, actor, reason).save()

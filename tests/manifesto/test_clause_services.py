@@ -90,3 +90,13 @@ def test_moving_and_deleting_keep_history_with_the_reason(organiser, manifesto, 
     assert rows[1].section_id == other_section.pk
     assert rows[2].history_change_reason == "Doublon"
     assert rows[2].history_user == organiser
+
+
+def test_adding_after_a_clause_deleted_meanwhile_is_a_clear_refusal(organiser, clause):
+    from manifesto.errors import InvalidInput
+
+    section = clause.section
+    services.delete_clause(actor=organiser, clause=clause)
+    with pytest.raises(InvalidInput):
+        services.add_clause(actor=organiser, section=section, text="Après un fantôme.", after=clause)
+    assert not section.clauses.filter(text="Après un fantôme.").exists()
