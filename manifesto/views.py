@@ -306,9 +306,31 @@ def _clause(manifesto: Manifesto, number: int) -> Clause:
     return get_object_or_404(Clause.objects.select_related("section"), manifesto=manifesto, number=number)
 
 
+def _deleted_meanwhile(request, manifesto, number, message: str):
+    """The clause was deleted while the person edited it: show their words so they can keep them."""
+    form = forms.ClauseEditForm(request.POST)
+    form.is_valid()
+    form.add_error(None, message)
+    return _form_page(
+        request,
+        manifesto,
+        form,
+        title=_("Modifier l'article %(number)s") % {"number": number},
+        submit="",
+        cancel_url=_edit_url(manifesto),
+        intro=_("Copiez votre texte si vous souhaitez le proposer comme un nouvel article."),
+        status=409,
+        extra={"gone": True},
+    )
+
+
 @organiser_only(permissions.can_edit_text)
 def clause_edit(request, manifesto, number):
-    clause = _clause(manifesto, number)
+    clause = manifesto.clauses.select_related("section").filter(number=number).first()
+    if clause is None:
+        if request.method == "POST" and Clause.history.filter(manifesto_id=manifesto.pk, number=number).exists():
+            return _deleted_meanwhile(request, manifesto, number, _("Cet article a été supprimé entre-temps."))
+        raise Http404(_("Cet article n'existe pas."))
     form = forms.ClauseEditForm(
         request.POST or None, initial={"text": clause.text, "expected_revision": clause.revision}
     )
@@ -329,8 +351,7 @@ def clause_edit(request, manifesto, number):
         except ClauseConflict as error:
             conflict = error.clause
             if conflict is None:
-                messages.error(request, error.message)
-                return redirect(reverse("manifesto:clause", kwargs={"slug": manifesto.slug, "number": number}))
+                return _deleted_meanwhile(request, manifesto, number, error.message)
             # Keep the person's words; the next submission is made knowingly against the current text.
             data = request.POST.copy()
             data["expected_revision"] = str(conflict.revision)

@@ -209,3 +209,16 @@ def test_script_typed_into_editing_forms_is_escaped_everywhere(organiser_client,
         html = page.content.decode()
         assert xss not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_editing_a_clause_deleted_meanwhile_keeps_the_typed_text(organiser_client, organiser, clause):
+    services.delete_clause(actor=organiser, clause=clause)
+    mine = "Un texte que je ne veux pas perdre."
+    response = organiser_client.post(
+        url("clause_edit", clause.manifesto, number=clause.number), {"text": mine, "expected_revision": 1}
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "supprimé entre-temps" in html
+    assert f"{mine}</textarea>" in html
+    assert not clause.manifesto.clauses.filter(number=clause.number).exists()
