@@ -67,21 +67,8 @@ def _was_moved_explicitly(record, moves) -> bool:
     )
 
 
-def clause_history(*, manifesto: Manifesto, number: int) -> list[HistoryEntry] | None:
-    """Every revision of clause `number` that created, re-worded, moved or deleted it, oldest first.
-
-    Rows that only shifted the clause because a sibling came or went are left out. None
-    when the manifesto never had a clause with that number.
-    """
-    records = list(
-        Clause.history.filter(manifesto_id=manifesto.pk, number=number)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
-    if not records:
-        return None
-    titles = _section_titles(manifesto.pk)
-    moves = _explicit_moves(manifesto_id=manifesto.pk, clause_ids={r.id for r in records})
+def _entries(records: list, *, titles: dict[int, str], moves: list) -> list[HistoryEntry]:
+    """Turn one clause's history rows (oldest first) into the entries a person cares about."""
     entries: list[HistoryEntry] = []
     previous = None
     for record in records:
@@ -117,6 +104,27 @@ def clause_history(*, manifesto: Manifesto, number: int) -> list[HistoryEntry] |
     return entries
 
 
+def _history_rows(manifesto: Manifesto, **filters):
+    return (
+        Clause.history.filter(manifesto_id=manifesto.pk, **filters)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+
+
+def clause_history(*, manifesto: Manifesto, number: int) -> list[HistoryEntry] | None:
+    """Every revision of clause `number` that created, re-worded, moved or deleted it, oldest first.
+
+    Rows that only shifted the clause because a sibling came or went are left out. None
+    when the manifesto never had a clause with that number.
+    """
+    records = list(_history_rows(manifesto, number=number))
+    if not records:
+        return None
+    moves = _explicit_moves(manifesto_id=manifesto.pk, clause_ids={r.id for r in records})
+    return _entries(records, titles=_section_titles(manifesto.pk), moves=moves)
+
+
 @dataclass
 class RecentChange:
     number: int
@@ -124,17 +132,20 @@ class RecentChange:
 
 
 def recent_changes(*, manifesto: Manifesto, limit: int = 50) -> list[RecentChange]:
-    """The latest meaningful clause changes across the manifesto, newest first."""
-    numbers = list(
-        Clause.history.filter(manifesto_id=manifesto.pk)
-        .order_by("-history_date")
-        .values_list("number", flat=True)
-        .distinct()[: limit * 2]
-    )
-    changes = []
-    for number in dict.fromkeys(numbers):
-        for entry in clause_history(manifesto=manifesto, number=number) or []:
-            changes.append(RecentChange(number=number, entry=entry))
+    """The latest meaningful clause changes across the manifesto, newest first.
+
+    Reads the manifesto's whole clause history once: a text has hundreds of rows, not millions.
+    """
+    by_number: dict[int, list] = {}
+    for record in _history_rows(manifesto):
+        by_number.setdefault(record.number, []).append(record)
+    titles = _section_titles(manifesto.pk)
+    moves = _explicit_moves(manifesto_id=manifesto.pk, clause_ids={r.id for rows in by_number.values() for r in rows})
+    changes = [
+        RecentChange(number=number, entry=entry)
+        for number, records in by_number.items()
+        for entry in _entries(records, titles=titles, moves=moves)
+    ]
     changes.sort(key=lambda change: change.entry.date, reverse=True)
     return changes[:limit]
 

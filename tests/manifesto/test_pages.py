@@ -161,3 +161,15 @@ def test_pages_switch_to_english_when_asked(client, manifesto):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("manifesto:home")).content.decode()
     assert '<html lang="en">' in html
+
+
+def test_reading_and_history_pages_do_not_query_per_clause(client, organiser, django_assert_max_num_queries):
+    from tests.factories import make_manifesto
+
+    big = make_manifesto(organiser=organiser, sections=4, clauses=8, slug="grand")
+    for clause in big.clauses.all()[:5]:
+        services.edit_clause(actor=organiser, clause=clause, text=clause.text + " Amendé.", expected_revision=1)
+    services.freeze_version(actor=organiser, manifesto=big, label="V1")
+    for page in (url("read", big), url("history", big), url("versions", big), url("compare", big) + "?old=1&new=actuel"):
+        with django_assert_max_num_queries(10):
+            assert client.get(page).status_code == 200
