@@ -222,3 +222,14 @@ def test_editing_a_clause_deleted_meanwhile_keeps_the_typed_text(organiser_clien
     assert "supprimé entre-temps" in html
     assert f"{mine}</textarea>" in html
     assert not clause.manifesto.clauses.filter(number=clause.number).exists()
+
+
+def test_organiser_logs_in_through_the_french_login_page_and_comes_back_to_edit(client, organiser, manifesto):
+    edit_page = url("edit", manifesto)
+    login_page = client.get(reverse("login") + f"?next={edit_page}")
+    assert "Mot de passe" in login_page.content.decode()
+    response = client.post(
+        reverse("login"), {"username": "organisatrice", "password": "motdepasse-de-test", "next": edit_page}
+    )
+    assert response["Location"] == edit_page
+    assert client.get(edit_page).status_code == 200
