@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from manifesto.services import MAX_CLAUSE_LENGTH, MAX_TITLE_LENGTH
+from manifesto.services import MAX_CLAUSE_LENGTH, MAX_REASON_LENGTH, MAX_TITLE_LENGTH
 
 REASON_HELP = _("Facultatif : une phrase qui explique la modification, gardée dans l'historique.")
 
@@ -12,7 +12,7 @@ class ReasonField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Motif"))
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("max_length", MAX_REASON_LENGTH)
         kwargs.setdefault("help_text", REASON_HELP)
         super().__init__(**kwargs)
 

@@ -54,9 +54,15 @@ def _require_editor(actor, manifesto: Manifesto) -> None:
         raise PermissionDenied(_("Seuls les organisateur·rices peuvent modifier le texte."))
 
 
+# django-simple-history stores the change reason in a 100-character column; PostgreSQL
+# refuses longer values, so a long reason is shortened rather than failing the write.
+MAX_REASON_LENGTH = 100
+
+
 def _track(instance, actor, reason: str):
     instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
-    instance._change_reason = reason
+    reason = reason or ""
+    instance._change_reason = reason if len(reason) <= MAX_REASON_LENGTH else reason[: MAX_REASON_LENGTH - 1] + "…"
     return instance
 
 
@@ -158,6 +164,14 @@ def _next_clause_number(manifesto_id: int) -> int:
     return manifesto.last_clause_number + 1
 
 
+def _shifted(reason: str) -> str:
+    """The history reason of a clause that only shifted because of a neighbour's change.
+
+    Without it a clause's history would say "Article supprimé" when a neighbour was deleted.
+    """
+    return _("Position ajustée (%(reason)s)") % {"reason": reason}
+
+
 def _renumber_positions(section_id: int, actor, reason: str, *, skip: int | None = None) -> None:
     """Keep positions 1..n inside a section, saving (with history) only the clauses that moved."""
     clauses = Clause.objects.select_for_update().filter(section_id=section_id).order_by("position", "id")
@@ -190,7 +204,7 @@ def apply_new_clause(*, actor, section: Section, text: str, after: Clause | None
         position = reference.position + 1
         for sibling in siblings.filter(position__gte=position).order_by("-position"):
             sibling.position += 1
-            _track(sibling, actor, reason).save()
+            _track(sibling, actor, _shifted(reason)).save()
     clause = Clause(
         manifesto_id=section.manifesto_id,
         section=section,
@@ -255,9 +269,9 @@ def move_clause(*, actor, clause: Clause, section: Section, position: int) -> Cl
     for index, item in enumerate(targets, start=1):
         if item.pk == clause.pk or item.position != index:
             item.position = index
-            _track(item, actor, reason).save()
+            _track(item, actor, reason if item.pk == clause.pk else _shifted(reason)).save()
     if old_section_id != section.pk:
-        _renumber_positions(old_section_id, actor, reason)
+        _renumber_positions(old_section_id, actor, _shifted(reason))
     record_event(
         manifesto_id=clause.manifesto_id, type="clause.moved", data={"clause": clause_payload(clause), "reason": reason}
     )
@@ -281,7 +295,7 @@ def apply_clause_deletion(*, actor, clause: Clause, expected_revision: int | Non
         raise ClauseConflict(clause=current)
     section_id, number, pk = current.section_id, current.number, current.pk
     _track(current, actor, reason).delete()
-    _renumber_positions(section_id, actor, reason)
+    _renumber_positions(section_id, actor, _shifted(reason))
     record_event(
         manifesto_id=clause.manifesto_id, type="clause.deleted", data={"id": pk, "number": number, "reason": reason}
     )

@@ -100,3 +100,21 @@ def test_adding_after_a_clause_deleted_meanwhile_is_a_clear_refusal(organiser, c
     with pytest.raises(InvalidInput):
         services.add_clause(actor=organiser, section=section, text="Après un fantôme.", after=clause)
     assert not section.clauses.filter(text="Après un fantôme.").exists()
+
+
+def test_a_clause_shifted_by_a_neighbour_says_so_in_its_history(organiser, manifesto):
+    section = manifesto.sections.order_by("position").first()
+    first, second, _third = section.clauses.order_by("position")
+    services.delete_clause(actor=organiser, clause=first, reason="Doublon")
+    shifted = second.history.first()
+    assert shifted.position == 1
+    assert shifted.history_change_reason == "Position ajustée (Doublon)"
+
+
+def test_a_long_reason_is_shortened_to_fit_the_history_column(organiser, clause):
+    reason = "Amendement adopté en séance plénière " * 5
+    edited = services.edit_clause(actor=organiser, clause=clause, text="Nouveau.", expected_revision=1, reason=reason)
+    stored = edited.history.first().history_change_reason
+    assert len(stored) == 100
+    assert stored.endswith("…")
+    assert reason.startswith(stored[:-1])
