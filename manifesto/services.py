@@ -340,6 +340,9 @@ def freeze_version(*, actor, manifesto: Manifesto, label: str) -> ManifestoVersi
     if not permissions.can_freeze_version(actor, manifesto):
         raise PermissionDenied(_("Seuls les organisateur·rices peuvent figer une version."))
     label = _clean_title(label)
+    max_label = ManifestoVersion._meta.get_field("label").max_length
+    if len(label) > max_label:
+        raise InvalidInput(_("Le libellé dépasse %(max)d caractères.") % {"max": max_label})
     manifesto = Manifesto.objects.select_for_update().get(pk=manifesto.pk)
     content = snapshot(manifesto)
     text = canonical_text(content)

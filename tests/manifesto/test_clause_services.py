@@ -118,3 +118,11 @@ def test_a_long_reason_is_shortened_to_fit_the_history_column(organiser, clause)
     assert len(stored) == 100
     assert stored.endswith("…")
     assert reason.startswith(stored[:-1])
+
+
+def test_a_version_label_longer_than_its_column_is_refused_clearly(organiser, manifesto):
+    from manifesto.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        services.freeze_version(actor=organiser, manifesto=manifesto, label="V" * 150)
+    assert manifesto.versions.count() == 0
