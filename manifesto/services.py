@@ -8,6 +8,7 @@ event in the same transaction.
 """
 
 import hashlib
+import re
 import unicodedata
 
 from django.db import transaction
@@ -20,6 +21,8 @@ from manifesto.journal import record_event
 from manifesto.models import Clause, Manifesto, ManifestoStatus, ManifestoVersion, Section
 
 MAX_CLAUSE_LENGTH = 5000
+# What the URL patterns accept as <slug:slug>.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 MAX_TITLE_LENGTH = 200
 
 
@@ -82,6 +85,8 @@ def clause_payload(clause: Clause) -> dict:
 
 @transaction.atomic
 def create_manifesto(*, actor, title: str, slug: str, preamble: str = "") -> Manifesto:
+    if not _SLUG.fullmatch(slug or "") or len(slug) > Manifesto._meta.get_field("slug").max_length:
+        raise InvalidInput(_("L'identifiant ne peut contenir que des lettres, des chiffres et des tirets."))
     if Manifesto.objects.filter(slug=slug).exists():
         raise InvalidInput(_("Un manifeste porte déjà cet identifiant."))
     manifesto = Manifesto.objects.create(title=_clean_title(title), slug=slug, preamble=normalise_text(preamble))

@@ -126,3 +126,13 @@ def test_a_version_label_longer_than_its_column_is_refused_clearly(organiser, ma
     with pytest.raises(InvalidInput):
         services.freeze_version(actor=organiser, manifesto=manifesto, label="V" * 150)
     assert manifesto.versions.count() == 0
+
+
+@pytest.mark.parametrize("slug", ["", "avec espace", "x" * 81, "é/à"])
+def test_a_manifesto_slug_that_no_url_could_carry_is_refused(organiser, slug):
+    from manifesto.errors import InvalidInput
+    from manifesto.models import Manifesto
+
+    with pytest.raises(InvalidInput):
+        services.create_manifesto(actor=organiser, title="Titre", slug=slug)
+    assert not Manifesto.objects.exists()
