@@ -8,6 +8,16 @@ from manifesto.vocabulary import validate_event
 from tests.factories import make_manifesto, make_user
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware leaves the request's language active in the thread: reset it after each test,
+    so a test that browsed in English does not turn the next test's French strings into English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def organiser(db):
     return make_user("organisatrice", first_name="Odile")
