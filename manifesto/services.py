@@ -13,7 +13,10 @@ import unicodedata
 
 from django.db import transaction
 from django.db.models import F, Max
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from manifesto import permissions
 from manifesto.errors import ClauseConflict, InvalidInput, PermissionDenied
@@ -24,6 +27,14 @@ MAX_CLAUSE_LENGTH = 5000
 # What the URL patterns accept as <slug:slug>.
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 MAX_TITLE_LENGTH = 200
+
+
+def in_site_language(message) -> str:
+    """A message stored as a record (history reason, journal payload) is written in the site's
+    language, whatever language the person who acted browses in: readers in every language
+    see the same record."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message)
 
 
 def normalise_text(text: str) -> str:
@@ -115,7 +126,7 @@ def set_status(*, actor, manifesto: Manifesto, status: str) -> Manifesto:
 def add_section(*, actor, manifesto: Manifesto, title: str) -> Section:
     _require_editor(actor, manifesto)
     last = manifesto.sections.aggregate(m=Max("position"))["m"] or 0
-    section = _track(Section(manifesto=manifesto, title=_clean_title(title), position=last + 1), actor, _("Partie créée"))
+    section = _track(Section(manifesto=manifesto, title=_clean_title(title), position=last + 1), actor, in_site_language(_lazy("Partie créée")))
     section.save()
     record_event(
         manifesto_id=manifesto.pk,
@@ -130,7 +141,7 @@ def rename_section(*, actor, section: Section, title: str) -> Section:
     _require_editor(actor, section.manifesto)
     section = Section.objects.select_for_update().get(pk=section.pk)
     section.title = _clean_title(title)
-    _track(section, actor, _("Partie renommée")).save()
+    _track(section, actor, in_site_language(_lazy("Partie renommée"))).save()
     _section_changed(section)
     return section
 
@@ -147,7 +158,7 @@ def move_section(*, actor, section: Section, position: int) -> Section:
     for index, sibling in enumerate(siblings, start=1):
         if sibling.position != index:
             sibling.position = index
-            _track(sibling, actor, _("Parties réordonnées")).save()
+            _track(sibling, actor, in_site_language(_lazy("Parties réordonnées"))).save()
             _section_changed(sibling)
     return moving
 
@@ -174,7 +185,7 @@ def _shifted(reason: str) -> str:
 
     Without it a clause's history would say "Article supprimé" when a neighbour was deleted.
     """
-    return _("Position ajustée (%(reason)s)") % {"reason": reason}
+    return in_site_language(_lazy("Position ajustée (%(reason)s)")) % {"reason": reason}
 
 
 def _renumber_positions(section_id: int, actor, reason: str, *, skip: int | None = None) -> None:
@@ -189,7 +200,7 @@ def _renumber_positions(section_id: int, actor, reason: str, *, skip: int | None
 @transaction.atomic
 def add_clause(*, actor, section: Section, text: str, after: Clause | None = None, reason: str = "") -> Clause:
     _require_editor(actor, section.manifesto)
-    return apply_new_clause(actor=actor, section=section, text=text, after=after, reason=reason or _("Article ajouté"))
+    return apply_new_clause(actor=actor, section=section, text=text, after=after, reason=reason or in_site_language(_lazy("Article ajouté")))
 
 
 @transaction.atomic
@@ -229,7 +240,7 @@ def apply_new_clause(*, actor, section: Section, text: str, after: Clause | None
 def edit_clause(*, actor, clause: Clause, text: str, expected_revision: int, reason: str = "") -> Clause:
     _require_editor(actor, clause.manifesto)
     return apply_clause_text(
-        actor=actor, clause=clause, text=text, expected_revision=expected_revision, reason=reason or _("Article modifié")
+        actor=actor, clause=clause, text=text, expected_revision=expected_revision, reason=reason or in_site_language(_lazy("Article modifié"))
     )
 
 
@@ -264,7 +275,7 @@ def move_clause(*, actor, clause: Clause, section: Section, position: int) -> Cl
     _require_editor(actor, clause.manifesto)
     if section.manifesto_id != clause.manifesto_id:
         raise InvalidInput(_("Cette partie appartient à un autre manifeste."))
-    reason = _("Article déplacé")
+    reason = in_site_language(_lazy("Article déplacé"))
     clause = Clause.objects.select_for_update().get(pk=clause.pk)
     old_section_id = clause.section_id
     targets = list(Clause.objects.select_for_update().filter(section_id=section.pk).exclude(pk=clause.pk).order_by("position", "id"))
@@ -286,7 +297,7 @@ def move_clause(*, actor, clause: Clause, section: Section, position: int) -> Cl
 @transaction.atomic
 def delete_clause(*, actor, clause: Clause, reason: str = "") -> None:
     _require_editor(actor, clause.manifesto)
-    apply_clause_deletion(actor=actor, clause=clause, expected_revision=None, reason=reason or _("Article supprimé"))
+    apply_clause_deletion(actor=actor, clause=clause, expected_revision=None, reason=reason or in_site_language(_lazy("Article supprimé")))
 
 
 @transaction.atomic
