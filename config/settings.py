@@ -183,3 +183,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Signatures.
+import ipaddress  # noqa: E402  (kept with the block that uses it)
+
+SIGNATURE_TOKEN_DAYS = env_int("SIGNATURE_TOKEN_DAYS", 7, minimum=1)
+SIGNATURE_MAX_EMAILS = env_int("SIGNATURE_MAX_EMAILS", 5, minimum=1)
+SIGNATURE_RATE_LIMIT = env_int("SIGNATURE_RATE_LIMIT", 20, minimum=1)
+SIGNATURE_RATE_WINDOW_SECONDS = env_int("SIGNATURE_RATE_WINDOW_SECONDS", 3600, minimum=1)
+SIGNATURE_RATE_ALLOWLIST = env_list("SIGNATURE_RATE_ALLOWLIST", [])
+for _network in SIGNATURE_RATE_ALLOWLIST:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "The environment variable SIGNATURE_RATE_ALLOWLIST must be a comma-separated list of IP networks "
+            f"(such as 192.0.2.0/24 or 2001:db8::/32); got {_network!r}."
+        ) from None
+SIGNATURE_RETENTION_MONTHS = env_int("SIGNATURE_RETENTION_MONTHS", 12, minimum=1)
+SIGNATURE_COUNT_CACHE_SECONDS = env_int("SIGNATURE_COUNT_CACHE_SECONDS", 2, minimum=0)
+SIGNATURE_PAGE_SIZE = env_int("SIGNATURE_PAGE_SIZE", 50, minimum=1)
