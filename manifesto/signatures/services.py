@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -130,7 +130,7 @@ def open_campaign(
     campaign.opened_by = actor if getattr(actor, "is_authenticated", False) else None
     campaign.save()
     if manifesto.status != ManifestoStatus.SIGNING:
-        text_services.set_status(actor=actor, manifesto=manifesto, status=ManifestoStatus.SIGNING)
+        campaign.manifesto = text_services.set_status(actor=actor, manifesto=manifesto, status=ManifestoStatus.SIGNING)
     record_event(
         manifesto_id=manifesto.pk,
         type="signatures.campaign_opened",
@@ -174,7 +174,7 @@ def close_campaign(*, actor, manifesto: Manifesto) -> SignatureCampaign:
         campaign.closed_at = timezone.now()
         campaign.save(update_fields=["closed_at"])
     if manifesto.status != ManifestoStatus.CLOSED:
-        text_services.set_status(actor=actor, manifesto=manifesto, status=ManifestoStatus.CLOSED)
+        campaign.manifesto = text_services.set_status(actor=actor, manifesto=manifesto, status=ManifestoStatus.CLOSED)
     record_event(manifesto_id=manifesto.pk, type="signatures.campaign_closed", data={"closed_at": campaign.closed_at.isoformat()})
     _count_changed(manifesto.pk)
     return campaign
@@ -519,8 +519,13 @@ def anonymise_expired(*, now: datetime.datetime | None = None, months: int | Non
     closed_manifestos = SignatureCampaign.objects.filter(closed_at__isnull=False, closed_at__lte=cutoff).values(
         "manifesto_id"
     )
-    to_anonymise = Signature.objects.filter(manifesto_id__in=closed_manifestos, erased_at__isnull=True)
-    anonymised = to_anonymise.update(
+    # Pending signatures never counted: those of a long-closed campaign, or whose link expired long ago, go.
+    deleted, _detail = Signature.objects.filter(
+        Q(manifesto_id__in=closed_manifestos)
+        | Q(token_expires_at__lt=now - datetime.timedelta(days=settings.SIGNATURE_TOKEN_DAYS)),
+        state=SignatureState.PENDING,
+    ).delete()
+    anonymised = Signature.objects.filter(manifesto_id__in=closed_manifestos, erased_at__isnull=True).update(
         **PERSONAL_FIELDS_BLANK,
         email=None,
         ip_address=None,
@@ -530,7 +535,4 @@ def anonymise_expired(*, now: datetime.datetime | None = None, months: int | Non
         consent_news=False,
         erased_at=now,
     )
-    deleted, _detail = Signature.objects.filter(
-        state=SignatureState.PENDING, token_expires_at__lt=now - datetime.timedelta(days=settings.SIGNATURE_TOKEN_DAYS)
-    ).delete()
     return AnonymisationResult(anonymised=anonymised, deleted_pending=deleted)
