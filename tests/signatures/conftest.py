@@ -1,6 +1,7 @@
 """Fixtures of the signature tests: a final version, an open campaign, and helpers that sign and read mail."""
 
 import re
+import secrets
 
 import pytest
 from django.core import mail
@@ -65,6 +66,11 @@ def organisation(**fields) -> SignatureInput:
     }
     values.update(fields)
     return SignatureInput(**values)
+
+
+def fresh_ip() -> str:
+    """An address no earlier run has used: rate-limit counters live in the cache (Redis in CI) for a window."""
+    return f"2001:db8:{secrets.token_hex(2)}::{secrets.token_hex(2)}"
 
 
 def confirm_token(message) -> str:

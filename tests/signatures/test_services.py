@@ -11,7 +11,7 @@ from manifesto import services as text_services
 from manifesto.errors import CampaignClosed, InvalidInput, InvalidToken, PermissionDenied, RateLimited
 from manifesto.models import Manifesto, ManifestoStatus, Signature, SignatureState
 from manifesto.signatures import selectors, services
-from tests.signatures.conftest import confirm_token, manage_link, organisation, person
+from tests.signatures.conftest import confirm_token, fresh_ip, manage_link, organisation, person
 
 
 def test_signing_stores_a_pending_signature_and_emails_a_confirmation_link(campaign, sign):
@@ -145,12 +145,13 @@ def test_organisation_signature_requires_entitlement(campaign, sign):
 
 def test_rate_limit_refuses_and_never_counts_over_limit_submissions(campaign, sign, settings):
     settings.SIGNATURE_RATE_LIMIT = 3
+    ip = fresh_ip()
     for n in range(3):
-        sign(campaign, person(email=f"p{n}@example.org"), ip="198.51.100.20")
+        sign(campaign, person(email=f"p{n}@example.org"), ip=ip)
     with pytest.raises(RateLimited):
-        sign(campaign, person(email="p4@example.org"), ip="198.51.100.20")
+        sign(campaign, person(email="p4@example.org"), ip=ip)
     assert Signature.objects.count() == 3
-    sign(campaign, person(email="other@example.org"), ip="198.51.100.21")
+    sign(campaign, person(email="other@example.org"), ip=fresh_ip())
     assert Signature.objects.count() == 4
 
 

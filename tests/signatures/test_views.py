@@ -12,7 +12,7 @@ from django.urls import reverse
 from manifesto.models import Signature, SignatureState
 from manifesto.signatures import selectors, services
 from manifesto.signatures.views import csv_safe
-from tests.signatures.conftest import confirm_token, manage_link, organisation, person
+from tests.signatures.conftest import confirm_token, fresh_ip, manage_link, organisation, person
 
 FORM = {
     "kind": "person",
@@ -96,7 +96,7 @@ def test_formula_like_name_is_refused_with_a_clear_message_and_input_kept(client
 
 def test_rate_limited_submission_is_refused_and_not_stored(client, campaign, settings, django_capture_on_commit_callbacks):
     settings.SIGNATURE_RATE_LIMIT = 1
-    extra = {"REMOTE_ADDR": "198.51.100.77"}
+    extra = {"REMOTE_ADDR": fresh_ip()}
     assert post_sign(client, campaign, FORM, django_capture_on_commit_callbacks, **extra).status_code == 302
     response = post_sign(client, campaign, {**FORM, "email": "b@example.org"}, django_capture_on_commit_callbacks, **extra)
     assert response.status_code == 429
