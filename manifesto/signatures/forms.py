@@ -144,6 +144,10 @@ class ReceiptForm(AccessibleForm):
     code = forms.CharField(label=_("Code de reçu"), max_length=40, help_text=_("12 caractères, par exemple ABCD-EFGH-JKLM."))
 
 
+class FreezeForm(AccessibleForm):
+    label = forms.CharField(label=_("Libellé de la version"), max_length=120, initial=_("Texte final"))
+
+
 class CampaignForm(AccessibleForm):
     version = forms.ModelChoiceField(label=_("Version finale"), queryset=ManifestoVersion.objects.none())
     starts_at = forms.DateTimeField(

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from manifesto import permissions
+from manifesto import services as text_services
 from manifesto.errors import CampaignClosed, InvalidToken, RateLimited, ServiceError
 from manifesto.models import EssFamily, Manifesto, Signature, SignatureCampaign, SignatureState
 from manifesto.signatures import forms, selectors, services
@@ -50,7 +51,12 @@ def _counter_context(campaign) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def sign(request, slug):
-    campaign = _campaign_or_404(slug)
+    campaign = selectors.campaign_for(slug=slug)
+    if campaign is None:
+        manifesto = Manifesto.objects.filter(slug=slug).first()
+        if manifesto is not None and permissions.is_organiser(request.user, manifesto):
+            return redirect("signatures:dashboard", slug=slug)
+        raise Http404(_("Ce manifeste n'est pas ouvert à la signature."))
     is_open = selectors.campaign_is_open(campaign)
     status = 200
     if request.method == "POST":
@@ -232,13 +238,23 @@ def dashboard(request, slug):
     campaign = SignatureCampaign.objects.select_related("version").filter(manifesto=manifesto).first()
     campaign_form = forms.CampaignForm(manifesto=manifesto, initial={"version": campaign.version_id if campaign else None, "goal": campaign.goal if campaign else None})
     invalidation_form = forms.InvalidationForm()
+    freeze_form = forms.FreezeForm()
     erase_form = forms.EraseForm()
     preview = None
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "open":
+            if action == "freeze":
+                freeze_form = forms.FreezeForm(request.POST)
+                if freeze_form.is_valid():
+                    version = text_services.freeze_version(actor=request.user, manifesto=manifesto, label=freeze_form.cleaned_data["label"])
+                    messages.success(
+                        request, _("Version %(number)d figée : vous pouvez l'ouvrir à la signature.") % {"number": version.number}
+                    )
+                    return redirect("signatures:dashboard", slug=slug)
+                status = 400
+            elif action == "open":
                 campaign_form = forms.CampaignForm(request.POST, manifesto=manifesto)
                 if campaign_form.is_valid():
                     data = campaign_form.cleaned_data
@@ -291,6 +307,7 @@ def dashboard(request, slug):
         "campaign_form": campaign_form,
         "invalidation_form": invalidation_form,
         "erase_form": erase_form,
+        "freeze_form": freeze_form,
         "preview": preview,
     }
     if campaign:

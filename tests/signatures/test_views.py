@@ -247,3 +247,15 @@ def test_a_full_dump_holds_no_email_after_erasure(campaign, signed, settings, dj
     text = dump.getvalue().lower()
     assert "unique.person@example.net" not in text
     assert "203.0.113.50" not in text and "Benali".lower() not in text
+
+
+def test_organiser_freezes_the_text_and_opens_signing_from_the_dashboard(client, manifesto, organiser):
+    client.force_login(organiser)
+    assert client.get(reverse("signatures:sign", kwargs={"slug": manifesto.slug}))["Location"].endswith("/organiser/")
+    url = reverse("signatures:dashboard", kwargs={"slug": manifesto.slug})
+    assert client.post(url, {"action": "freeze", "label": "Texte final"}).status_code == 302
+    version = manifesto.versions.get()
+    assert client.post(url, {"action": "open", "version": version.pk}).status_code == 302
+    client.logout()
+    page = client.get(reverse("signatures:sign", kwargs={"slug": manifesto.slug}))
+    assert page.status_code == 200 and version.fingerprint in page.content.decode()
