@@ -203,3 +203,12 @@ for _network in SIGNATURE_RATE_ALLOWLIST:
 SIGNATURE_RETENTION_MONTHS = env_int("SIGNATURE_RETENTION_MONTHS", 12, minimum=1)
 SIGNATURE_COUNT_CACHE_SECONDS = env_int("SIGNATURE_COUNT_CACHE_SECONDS", 2, minimum=0)
 SIGNATURE_PAGE_SIZE = env_int("SIGNATURE_PAGE_SIZE", 50, minimum=1)
+
+# A PostgreSQL connection pool (psycopg_pool, Django's "pool" option). Under daphne each request
+# runs in its own thread, so DB_CONN_MAX_AGE cannot reuse connections (it leaks them); without a
+# pool every request opens a new connection, which dominates the cost of the signing endpoint.
+DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0, minimum=0)
+if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    if DATABASES["default"].get("CONN_MAX_AGE"):
+        raise ImproperlyConfigured("The environment variables DB_POOL_SIZE and DB_CONN_MAX_AGE cannot both be set.")
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10}

@@ -1,5 +1,7 @@
 """Forms of the signing pages: phone-first, usable without JavaScript, errors tied to their fields."""
 
+import copy
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,23 @@ from manifesto.models import EssFamily, ManifestoVersion, SignatureKind
 from manifesto.signatures import validation
 from manifesto.signatures.services import SignatureInput
 from manifesto.signatures.territories import TERRITORY_CHOICES
+
+
+class SharedChoiceField(forms.ChoiceField):
+    """A ChoiceField whose (constant) choices are shared between form instances.
+
+    Every form instance deep-copies its fields; for the 100-odd départements that copy was
+    the largest CPU cost of the signing request.
+    """
+
+    def __deepcopy__(self, memo):
+        result = copy.copy(self)
+        memo[id(self)] = result
+        result.widget = copy.copy(self.widget)
+        result.widget.attrs = self.widget.attrs.copy()
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
 
 
 class AccessibleForm(forms.Form):
@@ -32,7 +51,7 @@ class AccessibleForm(forms.Form):
 
 
 class SignatureForm(AccessibleForm):
-    kind = forms.ChoiceField(
+    kind = SharedChoiceField(
         label=_("Je signe"), choices=SignatureKind.choices, widget=forms.RadioSelect, initial=SignatureKind.PERSON
     )
     first_name = forms.CharField(label=_("Prénom"), max_length=100, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
@@ -47,7 +66,7 @@ class SignatureForm(AccessibleForm):
     organisation_name = forms.CharField(
         label=_("Nom de l'organisation"), max_length=200, required=False, widget=forms.TextInput(attrs={"autocomplete": "organization"})
     )
-    family = forms.ChoiceField(
+    family = SharedChoiceField(
         label=_("Famille de l'ESS / forme juridique"), choices=[("", "—")] + list(EssFamily.choices), required=False
     )
     siren = forms.CharField(
@@ -57,7 +76,7 @@ class SignatureForm(AccessibleForm):
         help_text=_("9 chiffres ; nous vérifions la clé de contrôle."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    territory = forms.ChoiceField(label=_("Département"), choices=[("", "—")] + TERRITORY_CHOICES)
+    territory = SharedChoiceField(label=_("Département"), choices=[("", "—")] + TERRITORY_CHOICES)
     email = forms.CharField(
         label=_("Adresse électronique"),
         max_length=254,

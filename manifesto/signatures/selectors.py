@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from dataclasses import dataclass
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -28,14 +29,50 @@ def _count_key(manifesto_id: int) -> str:
 
 def campaign_for(*, slug: str) -> SignatureCampaign | None:
     return (
-        SignatureCampaign.objects.select_related("manifesto", "version").filter(manifesto__slug=slug).first()
+        SignatureCampaign.objects.select_related("manifesto", "version")
+        # The text itself is read only when a page shows it (one more query), not on every signing POST.
+        .defer("version__content", "version__canonical_text", "manifesto__preamble")
+        .filter(manifesto__slug=slug)
+        .first()
     )
 
 
-def campaign_is_open(campaign: SignatureCampaign, *, now: datetime.datetime | None = None) -> bool:
+@dataclass(frozen=True)
+class CampaignState:
+    """What signing needs to know about a campaign, read in one small query (the signing POST is hot)."""
+
+    manifesto_id: int
+    version_id: int
+    status: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+
+    @classmethod
+    def of(cls, campaign: SignatureCampaign) -> "CampaignState":
+        return cls(
+            manifesto_id=campaign.manifesto_id,
+            version_id=campaign.version_id,
+            status=campaign.manifesto.status,
+            starts_at=campaign.starts_at,
+            ends_at=campaign.ends_at,
+            closed_at=campaign.closed_at,
+        )
+
+
+CAMPAIGN_STATE_FIELDS = ("manifesto_id", "version_id", "manifesto__status", "starts_at", "ends_at", "closed_at")
+
+
+def campaign_state(*, slug: str) -> CampaignState | None:
+    row = SignatureCampaign.objects.filter(manifesto__slug=slug).values_list(*CAMPAIGN_STATE_FIELDS).first()
+    return CampaignState(*row) if row else None
+
+
+def campaign_is_open(campaign: SignatureCampaign | CampaignState, *, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
+    status = campaign.status if isinstance(campaign, CampaignState) else campaign.manifesto.status
     return (
-        campaign.manifesto.status == ManifestoStatus.SIGNING
+        status == ManifestoStatus.SIGNING
         and campaign.closed_at is None
         and campaign.starts_at <= now
         and (campaign.ends_at is None or now < campaign.ends_at)

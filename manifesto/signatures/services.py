@@ -209,7 +209,7 @@ def _client_ip(ip: str | None) -> str | None:
         return None
 
 
-def sign(*, campaign: SignatureCampaign, data: SignatureInput, ip: str | None) -> None:
+def sign(*, campaign: "SignatureCampaign | selectors.CampaignState", data: SignatureInput, ip: str | None) -> None:
     """Record a pending signature and email its confirmation link.
 
     Returns nothing on purpose: a second signature for an address gets exactly what a first

@@ -51,21 +51,21 @@ def _counter_context(campaign) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def sign(request, slug):
-    campaign = selectors.campaign_for(slug=slug)
-    if campaign is None:
-        manifesto = Manifesto.objects.filter(slug=slug).first()
-        if manifesto is not None and permissions.is_organiser(request.user, manifesto):
-            return redirect("signatures:dashboard", slug=slug)
-        raise Http404(_("Ce manifeste n'est pas ouvert à la signature."))
-    is_open = selectors.campaign_is_open(campaign)
     status = 200
+    form = None
+    is_open = None
     if request.method == "POST":
+        # The hot path: one small query for the campaign, the INSERT, a redirect. The page
+        # (with the text) is rendered only when the form must be shown again.
+        state = selectors.campaign_state(slug=slug)
+        if state is None:
+            raise Http404(_("Ce manifeste n'est pas ouvert à la signature."))
         form = forms.SignatureForm(request.POST)
         if form.is_valid():
             if form.is_bot:
                 return redirect("signatures:sent", slug=slug)
             try:
-                services.sign(campaign=campaign, data=form.signature_input(), ip=client_ip(request))
+                services.sign(campaign=state, data=form.signature_input(), ip=client_ip(request))
             except RateLimited as error:
                 form.add_error(None, error.message)
                 status = 429
@@ -80,14 +80,18 @@ def sign(request, slug):
                 return redirect("signatures:sent", slug=slug)
         else:
             status = 400
-    else:
-        form = forms.SignatureForm()
+    campaign = selectors.campaign_for(slug=slug)
+    if campaign is None:
+        manifesto = Manifesto.objects.filter(slug=slug).first()
+        if manifesto is not None and permissions.is_organiser(request.user, manifesto):
+            return redirect("signatures:dashboard", slug=slug)
+        raise Http404(_("Ce manifeste n'est pas ouvert à la signature."))
     context = {
         "campaign": campaign,
         "manifesto": campaign.manifesto,
         "version": campaign.version,
-        "is_open": is_open,
-        "form": form,
+        "is_open": selectors.campaign_is_open(campaign) if is_open is None else is_open,
+        "form": form or forms.SignatureForm(),
         "is_organiser": permissions.is_organiser(request.user, campaign.manifesto),
         "settings_retention": settings.SIGNATURE_RETENTION_MONTHS,
         **_counter_context(campaign),
