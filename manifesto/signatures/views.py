@@ -149,7 +149,6 @@ def confirm(request, token):
         "version": campaign.version if signature.state == SignatureState.CONFIRMED and not done else signature.version,
         "done": done,
         "token": token,
-        "manage_url": services.manage_token(signature.pk),
     }
     return render(request, "signatures/confirm.html", context)
 
