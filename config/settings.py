@@ -203,6 +203,7 @@ for _network in SIGNATURE_RATE_ALLOWLIST:
 SIGNATURE_RETENTION_MONTHS = env_int("SIGNATURE_RETENTION_MONTHS", 12, minimum=1)
 SIGNATURE_COUNT_CACHE_SECONDS = env_int("SIGNATURE_COUNT_CACHE_SECONDS", 2, minimum=0)
 SIGNATURE_PAGE_SIZE = env_int("SIGNATURE_PAGE_SIZE", 50, minimum=1)
+SIGNATURE_COUNTER_COALESCE_MS = env_int("SIGNATURE_COUNTER_COALESCE_MS", 500, minimum=0)
 
 # A PostgreSQL connection pool (psycopg_pool, Django's "pool" option). Under daphne each request
 # runs in its own thread, so DB_CONN_MAX_AGE cannot reuse connections (it leaks them); without a

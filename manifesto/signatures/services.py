@@ -83,7 +83,9 @@ def _enqueue_email(signature_id: int, kind: str, token: str = "") -> None:
 
 
 def _count_changed(manifesto_id: int) -> None:
-    transaction.on_commit(lambda: selectors.broadcast_count(manifesto_id))
+    from manifesto.signatures import broadcast
+
+    transaction.on_commit(lambda: broadcast.count_changed(manifesto_id))
 
 
 # ----------------------------------------------------------------------------- campaign

@@ -20,6 +20,7 @@ def signature_settings(settings):
     # No cached count between tests (ids are reused after a rollback), and limits far away
     # unless a test sets its own.
     settings.SIGNATURE_COUNT_CACHE_SECONDS = 0
+    settings.SIGNATURE_COUNTER_COALESCE_MS = 0
     settings.SIGNATURE_RATE_ALLOWLIST = []
     settings.SIGNATURE_RATE_LIMIT = 100000
     settings.SITE_URL = "http://testserver"

@@ -14,6 +14,7 @@ from manifesto.routing import websocket_urlpatterns
 from manifesto.signatures import services
 from manifesto.vocabulary import validate_event
 from tests.factories import make_manifesto, make_user
+from tests.services import redis_url
 from tests.signatures.conftest import person
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,3 +75,17 @@ async def test_counter_for_an_unknown_manifesto_is_refused():
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/ws/signatures/999999/")
     connected, _ = await communicator.connect()
     assert not connected
+
+
+async def test_a_burst_of_changes_is_broadcast_once_with_the_final_count(settings):
+    redis_url()  # coalescing uses a timer thread, which the in-memory layer cannot be fed from
+    settings.SIGNATURE_COUNTER_COALESCE_MS = 300
+    campaign = await sync_to_async(_open_campaign)()
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/signatures/{campaign.manifesto_id}/")
+    assert (await communicator.connect())[0]
+    assert _frame(await communicator.receive_from(timeout=5))["count"] == 0
+    for n in range(5):
+        await sync_to_async(_sign_and_confirm)(campaign, f"burst{n}@example.org")
+    assert _frame(await communicator.receive_from(timeout=5))["count"] == 5
+    assert await communicator.receive_nothing(timeout=0.6)
+    await communicator.disconnect()

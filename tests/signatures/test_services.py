@@ -307,3 +307,16 @@ def test_campaign_events_are_journaled_with_valid_shapes(campaign, organiser, jo
     services.close_campaign(actor=organiser, manifesto=campaign.manifesto)
     types = [event.type for event in journal_events(campaign.manifesto)]
     assert "signatures.campaign_opened" in types and "signatures.campaign_closed" in types
+
+
+def test_anonymise_command_reports_what_it_did(campaign, signed, organiser):
+    import io
+
+    from django.core.management import call_command
+
+    signed(campaign)
+    services.close_campaign(actor=organiser, manifesto=campaign.manifesto)
+    out = io.StringIO()
+    call_command("anonymise_signatures", "--months", "0", stdout=out)
+    assert "1 signature(s) rendue(s) anonyme(s)" in out.getvalue()
+    assert Signature.objects.get().email is None
