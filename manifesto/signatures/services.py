@@ -76,10 +76,22 @@ def _token_expiry(now: datetime.datetime) -> datetime.datetime:
 # ----------------------------------------------------------------------------- after commit
 
 
-def _enqueue_email(signature_id: int, kind: str, token: str = "") -> None:
+def _enqueue_email(signature_id: int, kind: str) -> None:
+    """Queue an email after commit. Its task arguments are the id and the kind only: a link's
+    token is made by the task when it sends the email, so it is never stored anywhere in clear
+    (the database task backend keeps its arguments)."""
     from manifesto.signatures.tasks import send_signature_email
 
-    transaction.on_commit(lambda: send_signature_email.enqueue(signature_id, kind, token))
+    transaction.on_commit(lambda: send_signature_email.enqueue(signature_id, kind))
+
+
+def issue_link_token(signature_id: int, *, states: tuple[str, ...]) -> str | None:
+    """A fresh single-use token for the signature (the previous link stops working); None if it left `states`."""
+    token = new_token()
+    updated = Signature.objects.filter(pk=signature_id, state__in=states, email__isnull=False).update(
+        token_hash=hash_token(token), token_expires_at=_token_expiry(timezone.now())
+    )
+    return token if updated else None
 
 
 def _count_changed(manifesto_id: int) -> None:
@@ -153,16 +165,12 @@ def open_campaign(
 
 def _invite_reconfirmation(campaign: SignatureCampaign, *, now: datetime.datetime) -> int:
     earlier = list(
-        Signature.objects.select_for_update()
-        .filter(manifesto_id=campaign.manifesto_id, state=SignatureState.CONFIRMED, email__isnull=False)
+        Signature.objects.filter(manifesto_id=campaign.manifesto_id, state=SignatureState.CONFIRMED, email__isnull=False)
         .exclude(version_id=campaign.version_id)
+        .values_list("pk", flat=True)
     )
-    for signature in earlier:
-        token = new_token()
-        signature.token_hash = hash_token(token)
-        signature.token_expires_at = _token_expiry(now)
-        _enqueue_email(signature.pk, "reconfirm", token)
-    Signature.objects.bulk_update(earlier, ["token_hash", "token_expires_at"], batch_size=500)
+    for signature_id in earlier:
+        _enqueue_email(signature_id, "reconfirm")
     return len(earlier)
 
 
@@ -226,7 +234,6 @@ def sign(*, campaign: "SignatureCampaign | selectors.CampaignState", data: Signa
     if data.kind == SignatureKind.ORGANISATION and not data.entitled:
         raise InvalidInput(_("Confirmez que vous êtes habilité·e à signer au nom de l'organisation."))
     email = normalise_email(data.email)
-    token = new_token()
     try:
         with transaction.atomic():
             signature = Signature.objects.create(
@@ -246,11 +253,9 @@ def sign(*, campaign: "SignatureCampaign | selectors.CampaignState", data: Signa
                 entitled=data.entitled,
                 consent_public=data.consent_public,
                 consent_news=data.consent_news,
-                token_hash=hash_token(token),
-                token_expires_at=_token_expiry(now),
                 emails_sent=1,
             )
-            _enqueue_email(signature.pk, "confirm", token)
+            _enqueue_email(signature.pk, "confirm")
     except IntegrityError:
         _already_signed(manifesto_id=campaign.manifesto_id, email=email, now=now)
 
@@ -276,14 +281,13 @@ def _already_signed(*, manifesto_id: int, email: str, now: datetime.datetime) ->
 
 
 def _send_new_link(signature_id: int, *, kind: str, now: datetime.datetime) -> bool:
-    """A fresh confirmation token (the previous link stops working), within the email cap."""
-    token = new_token()
+    """Send a fresh link (made by the task; the previous one then stops working), within the email cap."""
     with transaction.atomic():
         updated = Signature.objects.filter(pk=signature_id, emails_sent__lt=settings.SIGNATURE_MAX_EMAILS).update(
-            emails_sent=F("emails_sent") + 1, token_hash=hash_token(token), token_expires_at=_token_expiry(now)
+            emails_sent=F("emails_sent") + 1
         )
         if updated:
-            _enqueue_email(signature_id, kind, token)
+            _enqueue_email(signature_id, kind)
     return bool(updated)
 
 
@@ -522,9 +526,11 @@ def anonymise_expired(*, now: datetime.datetime | None = None, months: int | Non
         "manifesto_id"
     )
     # Pending signatures never counted: those of a long-closed campaign, or whose link expired long ago, go.
+    long_ago = now - datetime.timedelta(days=2 * settings.SIGNATURE_TOKEN_DAYS)
     deleted, _detail = Signature.objects.filter(
         Q(manifesto_id__in=closed_manifestos)
-        | Q(token_expires_at__lt=now - datetime.timedelta(days=settings.SIGNATURE_TOKEN_DAYS)),
+        | Q(token_expires_at__lt=long_ago)
+        | Q(token_expires_at__isnull=True, created_at__lt=long_ago),
         state=SignatureState.PENDING,
     ).delete()
     anonymised = Signature.objects.filter(manifesto_id__in=closed_manifestos, erased_at__isnull=True).update(

@@ -1,8 +1,9 @@
 """Emails to signatories, sent by django-tasks after commit, never in the request path.
 
-A task's arguments are stored by the database backend: they hold the signature id and the
-one-time token, never the address, which is read from the signature when the email is sent
-(an erased signature simply gets no email).
+A task's arguments are stored by the database backend: they are the signature id and the
+kind of email, never the address (read from the signature when the email is sent, so an
+erased signature simply gets no email) nor a link's token, which the task makes when it sends
+the link and of which only a hash is stored.
 """
 
 from django.conf import settings
@@ -42,10 +43,20 @@ def email_context(signature: Signature, token: str = "") -> dict:
     }
 
 
+LINK_STATES = {"confirm": ("pending",), "reconfirm": ("confirmed",)}
+
+
 @task()
-def send_signature_email(signature_id: int, kind: str, token: str = "") -> str:
+def send_signature_email(signature_id: int, kind: str) -> str:
+    from manifesto.signatures.services import issue_link_token
+
     if kind not in KINDS:
         raise ValueError(f"unknown signature email {kind!r}")
+    token = ""
+    if kind in LINK_STATES:
+        token = issue_link_token(signature_id, states=LINK_STATES[kind])
+        if token is None:
+            return "skipped"
     signature = (
         Signature.objects.select_related("manifesto", "version", "manifesto__signature_campaign__version")
         .filter(pk=signature_id)

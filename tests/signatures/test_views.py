@@ -237,6 +237,10 @@ def test_a_full_dump_holds_no_email_after_erasure(campaign, signed, settings, dj
     with django_capture_on_commit_callbacks(execute=True):
         services.sign(campaign=campaign, data=organisation(email="Unique.Person@Example.net"), ip="203.0.113.50")
     signature = Signature.objects.get()
+    from django_tasks_db.models import DBTaskResult
+
+    # The queued email holds neither the address nor a link token: the worker makes the token when it sends.
+    assert [row["args"] for row in DBTaskResult.objects.values_list("args_kwargs", flat=True)] == [[signature.pk, "confirm"]]
     dump = io.StringIO()
     call_command("dumpdata", stdout=dump)
     assert "unique.person@example.net" in dump.getvalue()
