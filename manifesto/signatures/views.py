@@ -82,10 +82,10 @@ def sign(request, slug):
             status = 400
     campaign = selectors.campaign_for(slug=slug)
     if campaign is None:
-        manifesto = Manifesto.objects.filter(slug=slug).first()
-        if manifesto is not None and permissions.is_organiser(request.user, manifesto):
+        manifesto = get_object_or_404(Manifesto, slug=slug)
+        if permissions.is_organiser(request.user, manifesto):
             return redirect("signatures:dashboard", slug=slug)
-        raise Http404(_("Ce manifeste n'est pas ouvert à la signature."))
+        return render(request, "signatures/not_open.html", {"manifesto": manifesto}, status=404)
     context = {
         "campaign": campaign,
         "manifesto": campaign.manifesto,

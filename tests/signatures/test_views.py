@@ -263,3 +263,10 @@ def test_organiser_freezes_the_text_and_opens_signing_from_the_dashboard(client,
     client.logout()
     page = client.get(reverse("signatures:sign", kwargs={"slug": manifesto.slug}))
     assert page.status_code == 200 and version.fingerprint in page.content.decode()
+
+
+def test_sign_page_before_opening_says_so_and_offers_organisers_to_log_in(client, manifesto):
+    response = client.get(reverse("signatures:sign", kwargs={"slug": manifesto.slug}))
+    assert response.status_code == 404
+    assert "pas encore ouvert à la signature" in response.content.decode()
+    assert reverse("login") in response.content.decode()
