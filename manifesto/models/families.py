@@ -9,5 +9,5 @@ class EssFamily(models.TextChoices):
     COOPERATIVE = "cooperative", _("Coopérative")
     MUTUELLE = "mutuelle", _("Mutuelle")
     FONDATION = "fondation", _("Fondation")
-    ENTREPRISE_SOCIALE = "entreprise_sociale", _("Entreprise sociale agréée ESUS")
+    ENTREPRISE_SOCIALE = "entreprise_sociale", _("Entreprise sociale")
     AUTRE = "autre", _("Autre")

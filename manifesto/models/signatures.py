@@ -14,6 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from manifesto.models.families import EssFamily
 
 
+# The ESS families as a signatory declares them: an "entreprise sociale" signs as an enterprise
+# holding the ESUS approval (agrément « entreprise solidaire d'utilité sociale »). Same values
+# as EssFamily, so totals and filters line up with the rest of the platform.
+SIGNATURE_FAMILY_CHOICES = [
+    (value, _("Entreprise sociale agréée ESUS") if value == EssFamily.ENTREPRISE_SOCIALE else label)
+    for value, label in EssFamily.choices
+]
+
+
 class SignatureCampaign(models.Model):
     """The signature campaign of one manifesto: which frozen version is final, when, how many hoped for."""
 
@@ -66,7 +75,7 @@ class Signature(models.Model):
     organisation_key = models.CharField(max_length=220, blank=True)
 
     # Kept in the anonymous trace: they are what the totals are made of.
-    family = models.CharField(_("famille de l'ESS"), max_length=32, choices=EssFamily.choices, blank=True)
+    family = models.CharField(_("famille de l'ESS"), max_length=32, choices=SIGNATURE_FAMILY_CHOICES, blank=True)
     territory = models.CharField(_("territoire"), max_length=3)
     entitled = models.BooleanField(_("habilité·e à signer pour l'organisation"), default=False)
     consent_public = models.BooleanField(_("accepte d'apparaître sur la liste publique"), default=False)

@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from manifesto.models import EssFamily, ManifestoVersion, SignatureKind
+from manifesto.models import ManifestoVersion, SignatureKind
+from manifesto.models.signatures import SIGNATURE_FAMILY_CHOICES
 from manifesto.signatures import validation
 from manifesto.signatures.services import SignatureInput
 from manifesto.signatures.territories import TERRITORY_CHOICES
@@ -67,7 +68,7 @@ class SignatureForm(AccessibleForm):
         label=_("Nom de l'organisation"), max_length=200, required=False, widget=forms.TextInput(attrs={"autocomplete": "organization"})
     )
     family = SharedChoiceField(
-        label=_("Famille de l'ESS / forme juridique"), choices=[("", "—")] + list(EssFamily.choices), required=False
+        label=_("Famille de l'ESS / forme juridique"), choices=[("", "—")] + SIGNATURE_FAMILY_CHOICES, required=False
     )
     siren = forms.CharField(
         label=_("SIREN (facultatif)"),

@@ -17,6 +17,7 @@ from manifesto import permissions
 from manifesto import services as text_services
 from manifesto.errors import CampaignClosed, InvalidToken, RateLimited, ServiceError
 from manifesto.models import EssFamily, Manifesto, Signature, SignatureCampaign, SignatureState
+from manifesto.models.signatures import SIGNATURE_FAMILY_CHOICES
 from manifesto.signatures import forms, selectors, services
 from manifesto.signatures.territories import TERRITORY_CHOICES, territory_label
 
@@ -184,7 +185,7 @@ def public_list(request, slug):
     queryset = selectors.public_list(manifesto_id=campaign.manifesto_id, family=family, territory=territory, query=query)
     page = Paginator(queryset, settings.SIGNATURE_PAGE_SIZE).get_page(request.GET.get("page"))
     totals = selectors.totals(manifesto_id=campaign.manifesto_id)
-    families = dict(EssFamily.choices)
+    families = dict(SIGNATURE_FAMILY_CHOICES)
     context = {
         "campaign": campaign,
         "manifesto": campaign.manifesto,
@@ -192,7 +193,7 @@ def public_list(request, slug):
         "family": family,
         "territory": territory,
         "query": query,
-        "families": EssFamily.choices,
+        "families": SIGNATURE_FAMILY_CHOICES,
         "territories": TERRITORY_CHOICES,
         "totals": totals,
         "by_family": [(families.get(code, code), n) for code, n in totals["by_family"]],
@@ -315,7 +316,7 @@ def dashboard(request, slug):
     }
     if campaign:
         totals = selectors.totals(manifesto_id=manifesto.pk)
-        families = dict(EssFamily.choices)
+        families = dict(SIGNATURE_FAMILY_CHOICES)
         context.update(
             totals=totals,
             by_family=[(families.get(code, code), n) for code, n in totals["by_family"]],

@@ -270,3 +270,8 @@ def test_sign_page_before_opening_says_so_and_offers_organisers_to_log_in(client
     assert response.status_code == 404
     assert "pas encore ouvert à la signature" in response.content.decode()
     assert reverse("login") in response.content.decode()
+
+
+def test_entreprise_sociale_is_offered_as_esus_approved(client, campaign):
+    html = client.get(reverse("signatures:sign", kwargs={"slug": campaign.manifesto.slug})).content.decode()
+    assert '<option value="entreprise_sociale">Entreprise sociale agréée ESUS</option>' in html
