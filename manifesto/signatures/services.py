@@ -7,6 +7,7 @@ each message carries the whole count, so a lost message is corrected by the next
 """
 
 import calendar
+import contextlib
 import datetime
 import hashlib
 import ipaddress
@@ -234,8 +235,11 @@ def sign(*, campaign: "SignatureCampaign | selectors.CampaignState", data: Signa
     if data.kind == SignatureKind.ORGANISATION and not data.entitled:
         raise InvalidInput(_("Confirmez que vous êtes habilité·e à signer au nom de l'organisation."))
     email = normalise_email(data.email)
+    # One INSERT is atomic by itself: in autocommit (a request) it needs no BEGIN/COMMIT of its
+    # own; inside a caller's transaction a savepoint keeps a duplicate from spoiling it.
+    in_transaction = transaction.get_connection().in_atomic_block
     try:
-        with transaction.atomic():
+        with transaction.atomic() if in_transaction else contextlib.nullcontext():
             signature = Signature.objects.create(
                 manifesto_id=campaign.manifesto_id,
                 version_id=campaign.version_id,
