@@ -356,7 +356,8 @@ EXPORT_COLUMNS = [
     ("famille", lambda s: s.get_family_display() if s.family else ""),
     ("siren", lambda s: s.siren),
     ("departement", lambda s: s.territory),
-    ("email", lambda s: s.email or ""),
+    # The address only of those who asked for news: the export is for keeping in touch, nothing more.
+    ("email_nouvelles", lambda s: (s.email or "") if s.consent_news else ""),
     ("liste_publique", lambda s: "oui" if s.consent_public else "non"),
     ("nouvelles", lambda s: "oui" if s.consent_news else "non"),
     ("signee_le", lambda s: s.created_at.isoformat()),
@@ -368,7 +369,7 @@ EXPORT_COLUMNS = [
 @login_required
 @require_GET
 def export_csv(request, slug):
-    """Every signature with its state; erased signatures appear without any personal data."""
+    """Every signature with its state; erased signatures appear without any personal data, IP addresses never."""
     manifesto = _organised_manifesto(request, slug)
     writer = csv.writer(_Echo())
 

@@ -196,7 +196,8 @@ def test_csv_cells_are_safe_against_formula_injection(value, expected):
 
 
 def test_export_is_for_organisers_and_escapes_cells(client, campaign, signed, organiser, outsider):
-    signature, _m, _r = signed(campaign, person(role="Trésorière"))
+    signature, _m, _r = signed(campaign, person(role="Trésorière", consent_news=True))
+    signed(campaign, person(email="quiet@example.org"))
     Signature.objects.filter(pk=signature.pk).update(role="=HYPERLINK(\"http://evil\")")  # as if it had slipped in
     url = reverse("signatures:export", kwargs={"slug": campaign.manifesto.slug})
     client.force_login(outsider)
@@ -206,7 +207,9 @@ def test_export_is_for_organisers_and_escapes_cells(client, campaign, signed, or
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
     assert rows[0]["fonction"].startswith("'=")
-    assert rows[0]["email"] == "camille@example.org"
+    assert rows[0]["email_nouvelles"] == "camille@example.org"
+    assert rows[1]["email_nouvelles"] == ""  # no news wanted: the export does not carry the address
+    assert "quiet@example.org" not in body and "203.0.113" not in body
 
 
 def test_dashboard_opens_closes_and_invalidates(client, manifesto, final_version, organiser, outsider, signed, django_capture_on_commit_callbacks):
