@@ -320,3 +320,13 @@ def test_anonymise_command_reports_what_it_did(campaign, signed, organiser):
     call_command("anonymise_signatures", "--months", "0", stdout=out)
     assert "1 signature(s) rendue(s) anonyme(s)" in out.getvalue()
     assert Signature.objects.get().email is None
+
+
+def test_emails_are_plain_text_without_html_escaping(campaign, sign):
+    from manifesto.models import Manifesto
+
+    Manifesto.objects.filter(pk=campaign.manifesto_id).update(title="Manifeste de l'ESS & des territoires")
+    message = sign(campaign)
+    assert "Manifeste de l'ESS & des territoires" in message.subject
+    assert "Manifeste de l'ESS & des territoires" in message.body
+    assert "&#x27;" not in message.body and "&amp;" not in message.body
