@@ -1,6 +1,6 @@
 """Benchmark: concurrent signing POSTs against a real daphne on PostgreSQL, next to a trivial endpoint.
 
-    .venv/bin/python bench/signatures.py [--seconds 15] [--connections 32] [--conn-max-age 0]
+    .venv/bin/python bench/signatures.py [--seconds 15] [--connections 12] [--pool 8] [--redis URL]
 
 Creates (drops and recreates) the database `bench_signatures`, migrates it, opens a campaign,
 starts one daphne process pinned to CPU 0 and runs the clients pinned to CPU 1. Phases, each
@@ -189,9 +189,9 @@ def report(name, latencies, errors, statuses, elapsed, server_cpu, pg_cpu, ok_st
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--connections", type=int, default=12)
     parser.add_argument("--conn-max-age", type=int, default=0, help="DB_CONN_MAX_AGE of the server (0: a connection per request)")
-    parser.add_argument("--pool", type=int, default=0, help="DB_POOL_SIZE of the server (0: no pool)")
+    parser.add_argument("--pool", type=int, default=8, help="DB_POOL_SIZE of the server (0: no pool, a connection per request)")
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument(
         "--tasks-backend",
