@@ -159,12 +159,12 @@ def open_campaign(
         },
     )
     if previous_version_id is not None and previous_version_id != version.pk:
-        _invite_reconfirmation(campaign, now=now)
+        _invite_reconfirmation(campaign)
     _count_changed(manifesto.pk)
     return campaign
 
 
-def _invite_reconfirmation(campaign: SignatureCampaign, *, now: datetime.datetime) -> int:
+def _invite_reconfirmation(campaign: SignatureCampaign) -> int:
     earlier = list(
         Signature.objects.filter(manifesto_id=campaign.manifesto_id, state=SignatureState.CONFIRMED, email__isnull=False)
         .exclude(version_id=campaign.version_id)
@@ -229,8 +229,7 @@ def sign(*, campaign: "SignatureCampaign | selectors.CampaignState", data: Signa
     """
     if not ratelimit.hit(scope="sign", ip=ip):
         raise RateLimited()
-    now = timezone.now()
-    if not selectors.campaign_is_open(campaign, now=now):
+    if not selectors.campaign_is_open(campaign):
         raise CampaignClosed()
     if data.kind == SignatureKind.ORGANISATION and not data.entitled:
         raise InvalidInput(_("Confirmez que vous êtes habilité·e à signer au nom de l'organisation."))
@@ -261,31 +260,24 @@ def sign(*, campaign: "SignatureCampaign | selectors.CampaignState", data: Signa
             )
             _enqueue_email(signature.pk, "confirm")
     except IntegrityError:
-        _already_signed(manifesto_id=campaign.manifesto_id, email=email, now=now)
+        _email_existing(manifesto_id=campaign.manifesto_id, email=email)
 
 
-def _already_signed(*, manifesto_id: int, email: str, now: datetime.datetime) -> None:
-    existing = (
-        Signature.objects.filter(manifesto_id=manifesto_id, email=email)
-        .values_list("pk", "state", flat=False)
-        .first()
-    )
+def _email_existing(*, manifesto_id: int, email: str) -> None:
+    """The address has a signature already: a fresh link if it is pending, "already signed" if confirmed."""
+    existing = Signature.objects.filter(manifesto_id=manifesto_id, email=email).values_list("pk", "state").first()
     if existing is None:
         return
     pk, state = existing
     if state == SignatureState.PENDING:
-        _send_new_link(pk, kind="confirm", now=now)
+        _send_capped(pk, kind="confirm")
     elif state == SignatureState.CONFIRMED:
-        if Signature.objects.filter(pk=pk, emails_sent__lt=settings.SIGNATURE_MAX_EMAILS).update(
-            emails_sent=F("emails_sent") + 1
-        ):
-            with transaction.atomic():
-                _enqueue_email(pk, "already_signed")
+        _send_capped(pk, kind="already_signed")
     # An invalidated signature keeps its address so that it cannot simply sign again; it gets no email.
 
 
-def _send_new_link(signature_id: int, *, kind: str, now: datetime.datetime) -> bool:
-    """Send a fresh link (made by the task; the previous one then stops working), within the email cap."""
+def _send_capped(signature_id: int, *, kind: str) -> bool:
+    """Queue an email within the per-signature cap. A link is made by the task, and the previous one then stops working."""
     with transaction.atomic():
         updated = Signature.objects.filter(pk=signature_id, emails_sent__lt=settings.SIGNATURE_MAX_EMAILS).update(
             emails_sent=F("emails_sent") + 1
@@ -302,15 +294,7 @@ def resend_confirmation(*, manifesto: Manifesto, email: str, ip: str | None) -> 
     email = normalise_email(email)
     if not email:
         return
-    now = timezone.now()
-    row = Signature.objects.filter(manifesto=manifesto, email=email).values_list("pk", "state").first()
-    if row is None:
-        return
-    pk, state = row
-    if state == SignatureState.PENDING:
-        _send_new_link(pk, kind="confirm", now=now)
-    elif state == SignatureState.CONFIRMED:
-        _already_signed(manifesto_id=manifesto.pk, email=email, now=now)
+    _email_existing(manifesto_id=manifesto.pk, email=email)
 
 
 @transaction.atomic
