@@ -92,6 +92,7 @@ def sign(request, slug):
         "manifesto": campaign.manifesto,
         "version": campaign.version,
         "is_open": selectors.campaign_is_open(campaign) if is_open is None else is_open,
+        "not_yet_open": campaign.closed_at is None and campaign.starts_at > timezone.now(),
         "form": form or forms.SignatureForm(),
         "is_organiser": permissions.is_organiser(request.user, campaign.manifesto),
         "settings_retention": settings.SIGNATURE_RETENTION_MONTHS,

@@ -278,3 +278,17 @@ def test_sign_page_before_opening_says_so_and_offers_organisers_to_log_in(client
 def test_entreprise_sociale_is_offered_as_esus_approved(client, campaign):
     html = client.get(reverse("signatures:sign", kwargs={"slug": campaign.manifesto.slug})).content.decode()
     assert '<option value="entreprise_sociale">Entreprise sociale agréée ESUS</option>' in html
+
+
+def test_campaign_opening_later_says_when(client, manifesto, final_version, organiser, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    campaign = services.open_campaign(
+        actor=organiser, manifesto=manifesto, version=final_version, starts_at=timezone.now() + datetime.timedelta(days=2)
+    )
+    page = client.get(reverse("signatures:sign", kwargs={"slug": manifesto.slug})).content.decode()
+    assert "La signature ouvrira le" in page and 'name="email"' not in page
+    response = post_sign(client, campaign, FORM, django_capture_on_commit_callbacks)
+    assert response.status_code == 409 and Signature.objects.count() == 0
