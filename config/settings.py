@@ -183,3 +183,33 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Signatures.
+import ipaddress  # noqa: E402  (kept with the block that uses it)
+
+SIGNATURE_TOKEN_DAYS = env_int("SIGNATURE_TOKEN_DAYS", 7, minimum=1)
+SIGNATURE_MAX_EMAILS = env_int("SIGNATURE_MAX_EMAILS", 5, minimum=1)
+SIGNATURE_RATE_LIMIT = env_int("SIGNATURE_RATE_LIMIT", 20, minimum=1)
+SIGNATURE_RATE_WINDOW_SECONDS = env_int("SIGNATURE_RATE_WINDOW_SECONDS", 3600, minimum=1)
+SIGNATURE_RATE_ALLOWLIST = env_list("SIGNATURE_RATE_ALLOWLIST", [])
+for _network in SIGNATURE_RATE_ALLOWLIST:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "The environment variable SIGNATURE_RATE_ALLOWLIST must be a comma-separated list of IP networks "
+            f"(such as 192.0.2.0/24 or 2001:db8::/32); got {_network!r}."
+        ) from None
+SIGNATURE_RETENTION_MONTHS = env_int("SIGNATURE_RETENTION_MONTHS", 12, minimum=1)
+SIGNATURE_COUNT_CACHE_SECONDS = env_int("SIGNATURE_COUNT_CACHE_SECONDS", 2, minimum=0)
+SIGNATURE_PAGE_SIZE = env_int("SIGNATURE_PAGE_SIZE", 50, minimum=1)
+SIGNATURE_COUNTER_COALESCE_MS = env_int("SIGNATURE_COUNTER_COALESCE_MS", 500, minimum=0)
+
+# A PostgreSQL connection pool (psycopg_pool, Django's "pool" option). Under daphne each request
+# runs in its own thread, so DB_CONN_MAX_AGE cannot reuse connections (it leaks them); without a
+# pool every request opens a new connection, which dominates the cost of the signing endpoint.
+DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0, minimum=0)
+if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    if DATABASES["default"].get("CONN_MAX_AGE"):
+        raise ImproperlyConfigured("The environment variables DB_POOL_SIZE and DB_CONN_MAX_AGE cannot both be set.")
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10}

@@ -33,3 +33,25 @@ class ClauseConflict(ServiceError):
     def __init__(self, message=None, *, clause=None):
         self.clause = clause
         super().__init__(message)
+
+
+class CampaignClosed(ServiceError):
+    code = "closed"
+    default_message = _("La signature de ce manifeste n'est pas ouverte : les signatures ne sont plus recueillies.")
+
+
+class InvalidToken(ServiceError):
+    """Unknown, expired or already-used link: one message for all, so a link reveals nothing."""
+
+    code = "invalid_token"
+    default_message = _(
+        "Ce lien n'est pas ou plus valide : il a peut-être expiré. "
+        "Vous pouvez demander un nouveau lien de confirmation."
+    )
+
+
+class RateLimited(ServiceError):
+    code = "rate_limited"
+    default_message = _(
+        "Trop de demandes ont été envoyées depuis votre connexion. Réessayez un peu plus tard."
+    )

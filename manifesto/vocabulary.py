@@ -68,7 +68,20 @@ AGORA_EVENTS: dict[str, Shape] = _shapes()
 DELIBERATION_EVENTS: dict[str, Shape] = _shapes()
 
 # ---------------------------------------------------------------- events: signatures (manifesto)
-SIGNATURE_EVENTS: dict[str, Shape] = _shapes()
+# The counter frame is not journaled (no seq): each one carries the whole count.
+SIGNATURE_EVENTS: dict[str, Shape] = _shapes(
+    signatures__campaign_opened={
+        "version": int,
+        "label": str,
+        "fingerprint": str,
+        "starts_at": str,
+        "ends_at": (str, NONE),
+        "goal": (int, NONE),
+    },
+    signatures__campaign_closed={"closed_at": str},
+    signatures__invalidated={"count": int},
+    signatures__count={"manifesto_id": int, "count": int, "goal": (int, NONE)},
+)
 
 EVENTS: dict[str, Shape] = {**MANIFESTO_EVENTS, **AGORA_EVENTS, **DELIBERATION_EVENTS, **SIGNATURE_EVENTS}
 

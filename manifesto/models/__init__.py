@@ -2,6 +2,19 @@
 
 from manifesto.models.families import EssFamily
 from manifesto.models.journal import Event
+from manifesto.models.signatures import Signature, SignatureCampaign, SignatureKind, SignatureState
 from manifesto.models.text import Clause, Manifesto, ManifestoStatus, ManifestoVersion, Section
 
-__all__ = ["Clause", "EssFamily", "Event", "Manifesto", "ManifestoStatus", "ManifestoVersion", "Section"]
+__all__ = [
+    "Clause",
+    "EssFamily",
+    "Event",
+    "Manifesto",
+    "ManifestoStatus",
+    "ManifestoVersion",
+    "Section",
+    "Signature",
+    "SignatureCampaign",
+    "SignatureKind",
+    "SignatureState",
+]

@@ -1,0 +1,32 @@
+"""Admin for signature campaigns and signatures. Writes go through the services, so the admin is read-only."""
+
+from django.contrib import admin
+
+from manifesto.models import Signature, SignatureCampaign
+
+
+@admin.register(SignatureCampaign)
+class SignatureCampaignAdmin(admin.ModelAdmin):
+    list_display = ["manifesto", "version", "starts_at", "ends_at", "goal", "closed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = ["pk", "manifesto", "kind", "state", "version", "family", "territory", "created_at", "confirmed_at", "erased_at"]
+    list_filter = ["state", "kind", "family"]
+    exclude = ["token_hash", "token_expires_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

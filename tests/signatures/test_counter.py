@@ -1,0 +1,91 @@
+"""The live counter: a read-only websocket that receives the full count after each change."""
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+
+from manifesto import services as text_services
+from manifesto.models import Signature
+from manifesto.routing import websocket_urlpatterns
+from manifesto.signatures import services
+from manifesto.vocabulary import validate_event
+from tests.factories import make_manifesto, make_user
+from tests.services import redis_url
+from tests.signatures.conftest import person
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+async def close_thread_connections():
+    """The sync consumer and sync_to_async share one worker thread; close its connection so the test database can be dropped."""
+    yield
+    await sync_to_async(connections.close_all)()
+
+
+def _open_campaign():
+    organiser = make_user()
+    manifesto = make_manifesto(organiser=organiser, sections=1, clauses=1)
+    version = text_services.freeze_version(actor=organiser, manifesto=manifesto, label="Final")
+    return services.open_campaign(actor=organiser, manifesto=manifesto, version=version, goal=10)
+
+
+def _sign_and_confirm(campaign, email):
+    services.sign(campaign=campaign, data=person(email=email), ip="203.0.113.8")
+    signature = Signature.objects.get(email=email)
+    token = services.new_token()
+    Signature.objects.filter(pk=signature.pk).update(token_hash=services.hash_token(token))
+    services.confirm(token=token)
+    return signature
+
+
+def _frame(text):
+    frame = json.loads(text)
+    assert frame["type"] == "signatures.count" and frame["seq"] is None
+    validate_event(frame["type"], frame["data"])
+    return frame["data"]
+
+
+async def test_counter_sends_the_count_on_connect_and_after_each_change():
+    campaign = await sync_to_async(_open_campaign)()
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/signatures/{campaign.manifesto_id}/")
+    connected, _ = await communicator.connect()
+    assert connected
+    assert _frame(await communicator.receive_from(timeout=5)) == {
+        "manifesto_id": campaign.manifesto_id,
+        "count": 0,
+        "goal": 10,
+    }
+    signature = await sync_to_async(_sign_and_confirm)(campaign, "a@example.org")
+    assert _frame(await communicator.receive_from(timeout=5))["count"] == 1
+    await sync_to_async(_sign_and_confirm)(campaign, "b@example.org")
+    assert _frame(await communicator.receive_from(timeout=5))["count"] == 2
+    await sync_to_async(services.withdraw)(signature_id=signature.pk, token=services.manage_token(signature.pk))
+    assert _frame(await communicator.receive_from(timeout=5))["count"] == 1
+    await communicator.send_to(text_data='{"type":"anything"}')  # read-only: ignored
+    assert await communicator.receive_nothing(timeout=0.2)
+    await communicator.disconnect()
+
+
+async def test_counter_for_an_unknown_manifesto_is_refused():
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/ws/signatures/999999/")
+    connected, _ = await communicator.connect()
+    assert not connected
+
+
+async def test_a_burst_of_changes_is_broadcast_once_with_the_final_count(settings):
+    redis_url()  # coalescing uses a timer thread, which the in-memory layer cannot be fed from
+    settings.SIGNATURE_COUNTER_COALESCE_MS = 300
+    campaign = await sync_to_async(_open_campaign)()
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/signatures/{campaign.manifesto_id}/")
+    assert (await communicator.connect())[0]
+    assert _frame(await communicator.receive_from(timeout=5))["count"] == 0
+    for n in range(5):
+        await sync_to_async(_sign_and_confirm)(campaign, f"burst{n}@example.org")
+    assert _frame(await communicator.receive_from(timeout=5))["count"] == 5
+    assert await communicator.receive_nothing(timeout=0.6)
+    await communicator.disconnect()
