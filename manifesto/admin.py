@@ -60,3 +60,4 @@ class ManifestoVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 # Other modules of the manifesto app register their admin below.
+from manifesto.signatures import admin as _signature_admin  # noqa: E402,F401  (registers the signature admin)
