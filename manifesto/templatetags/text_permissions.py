@@ -15,3 +15,8 @@ def can_edit_text(user, manifesto) -> bool:
 @register.filter
 def can_freeze_version(user, manifesto) -> bool:
     return permissions.can_freeze_version(user, manifesto)
+
+
+@register.filter
+def is_organiser(user, manifesto) -> bool:
+    return permissions.is_organiser(user, manifesto)
