@@ -277,8 +277,12 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
                 _("Ce n'est pas possible pendant la phase « %(phase)s ».") % {"phase": phases.label(session.phase)},
                 command_id,
             )
+        user = self.scope.get("user")
         context = registry.CommandContext(
-            session=session, user=self.scope.get("user"), participant=participant, is_facilitator=self.is_facilitator
+            session=session,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            participant=participant,
+            is_facilitator=self.is_facilitator,
         )
         try:
             with transaction.atomic():

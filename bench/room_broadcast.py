@@ -117,6 +117,7 @@ class Swarm:
         self.received: list[dict[int, float]] = []
         self.expected = expected
         self.retries = 0
+        self.failed = 0
 
     async def client(self, url: str, headers: dict, origin: str, ready: asyncio.Event, joined: list, stop: asyncio.Event,
                      hello: str | None = None):
@@ -129,17 +130,26 @@ class Swarm:
                 ws = await websockets.connect(url, origin=origin, additional_headers=headers, max_queue=None,
                                               ping_interval=None, open_timeout=60)
                 break
-            except (OSError, asyncio.TimeoutError, websockets.InvalidHandshake):
+            except (OSError, asyncio.TimeoutError, websockets.InvalidHandshake, websockets.ConnectionClosed):
                 self.retries += 1
                 await asyncio.sleep(min(30, 0.5 * 2**attempt) * (0.5 + random.random()))
         else:
+            self.failed += 1
+            if len(joined) + self.failed == self.expected:
+                ready.set()
             return
         async with ws:
             if hello:
                 await ws.send(hello)
-            await ws.recv()  # snapshot
+            try:
+                await asyncio.wait_for(ws.recv(), 120)  # the snapshot
+            except (asyncio.TimeoutError, websockets.ConnectionClosed):
+                self.failed += 1
+                if len(joined) + self.failed == self.expected:
+                    ready.set()
+                return
             joined.append(time.perf_counter() - started)
-            if len(joined) == self.expected:
+            if len(joined) + self.failed == self.expected:
                 ready.set()
             while not stop.is_set():
                 try:
@@ -314,13 +324,22 @@ async def main() -> None:
         os.sched_setaffinity(0, CLIENT_CORES)
     print(f"N={args.n}, M={args.events} events at {args.rate}/s, gc tuning "
           f"{'off' if os.environ.get('LIVE_GC_TUNING') == '0' else 'on'}; servers on core {SERVER_CORES}, clients on core 1")
+    print(f"load average before: {os.getloadavg()[0]:.2f} (other processes share these cores)")
     baseline = await bench_baseline(args.n, args.events, args.rate)
     print(line("raw websockets broadcast", baseline), flush=True)
+    results = []
     for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
         result = await bench_live(mode, args.n, args.events, args.rate, args.redis_url)
-        ratio = result["p95"] / baseline["p95"] if baseline["p95"] else float("nan")
-        print(line(f"coécrire, {mode}", result) + f"  p95 = {ratio:.1f}× raw", flush=True)
-
+        results.append((mode, result))
+        print(line(f"coécrire, {mode}", result), flush=True)
+    # The raw baseline again: on a shared machine the reference is the better of the two runs.
+    again = await bench_baseline(args.n, args.events, args.rate)
+    print(line("raw websockets broadcast, again", again), flush=True)
+    reference = min(baseline["p95"], again["p95"])
+    for mode, result in results:
+        print(f"p95 of coécrire, {mode} = {result['p95']:.1f} ms = {result['p95'] / reference:.1f}× the raw "
+              f"baseline ({reference:.1f} ms)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 if __name__ == "__main__":
     asyncio.run(main())
