@@ -63,6 +63,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     manifesto_id: int | None = None
     participant_id: int | None = None
     connection_key: str | None = None
+    hub_room: int | None = None  # the manifesto whose hub room holds this connection
 
     # ------------------------------------------------------------------ connection
 
@@ -82,16 +83,19 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         if known is not None:
             # The usual case: join the hub first (so nothing committed from now on is missed),
             # then identify, register and read the journal in ONE database hop.
+            self.hub_room = known
             await self.hub.join(known, self)
             opened = await database_sync_to_async(self._open)(since)
             if opened is None:
                 self.hub.leave(known, self)
+                self.hub_room = None
                 return await self.refuse()
             catch_up = opened
         else:
             if await database_sync_to_async(self._identify_and_register)() is None:
                 return await self.refuse()
             self.hub.manifesto_of[self.session_id] = self.manifesto_id
+            self.hub_room = self.manifesto_id
             await self.hub.join(self.manifesto_id, self)
             catch_up = None
         self.hub.presence_changed(session_id=self.session_id, manifesto_id=self.manifesto_id)
@@ -109,9 +113,8 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         return self._catch_up(since)
 
     async def disconnect(self, code):
-        if self.manifesto_id is None or not hasattr(self, "hub"):
-            return
-        self.hub.leave(self.manifesto_id, self)
+        if self.hub_room is not None:
+            self.hub.leave(self.hub_room, self)
         if self.connection_key:
             await database_sync_to_async(services.connection_closed)(key=self.connection_key)
             self.hub.presence_changed(session_id=self.session_id, manifesto_id=self.manifesto_id)
