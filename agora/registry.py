@@ -58,3 +58,54 @@ def lookup(command_type: str) -> CommandSpec | None:
 
 def registered() -> dict[str, CommandSpec]:
     return dict(_registry)
+
+
+# ---------------------------------------------------------------- snapshot parts
+#
+# The snapshot sent on connect (or when a client is too far behind) is
+# {"type": "snapshot", "seq": <last seq>, "data": {"session": ..., <name>: fn(...), ...}}.
+# Each app adds the state it owns:
+#
+#     @snapshot_part("amendments")
+#     def amendments(session, *, participant, is_facilitator) -> dict: ...
+#
+# A part is called in a thread where the ORM may be used; it returns JSON-ready data and shows
+# a person only what their role may see.
+
+_snapshot_parts: dict[str, Callable] = {}
+
+
+def snapshot_part(name: str):
+    def register(fn):
+        if name in _snapshot_parts and _snapshot_parts[name] is not fn:
+            raise ValueError(f"snapshot part {name!r} is registered twice")
+        _snapshot_parts[name] = fn
+        return fn
+
+    return register
+
+
+def snapshot_parts() -> dict[str, Callable]:
+    return dict(_snapshot_parts)
+
+
+# ---------------------------------------------------------------- page parts
+#
+# Templates that other apps add to the live room's pages (participant room, console,
+# projector), inside #live-extensions, with the page's context (`session`, `role`:
+# "participant" | "facilitator" | "projector", `participant`). A part may load its own
+# script with <script defer src=...>: deferred scripts run before live.js starts, so their
+# Live.on(...) handlers are registered in time.
+#
+#     live_page_part("deliberation/_live_amendments.html")
+
+_page_parts: list[str] = []
+
+
+def live_page_part(template_name: str) -> None:
+    if template_name not in _page_parts:
+        _page_parts.append(template_name)
+
+
+def live_page_parts() -> list[str]:
+    return list(_page_parts)
