@@ -375,6 +375,7 @@ def accept_amendment(
                 actor=actor.user, clause=current, expected_revision=current.revision, reason=reason
             )
             clause = None
+            amendment.clause = None  # The row is gone; clause_number still names it.
         else:
             clause = text_services.apply_clause_text(
                 actor=actor.user, clause=current, text=new_text, expected_revision=current.revision, reason=reason

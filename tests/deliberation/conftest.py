@@ -24,6 +24,12 @@ def make_participant(session, name="Camille", *, ess_family="association", organ
     )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The personas are created with a password; the default hasher costs ~0.3 s per user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def set_phase(session, phase) -> None:
     LiveSession.objects.filter(pk=session.pk).update(phase=phase)
     session.phase = phase
