@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AgoraConfig(AppConfig):
     name = "agora"
     verbose_name = _("Agoras")
+
+    def ready(self):
+        from agora import commands  # noqa: F401  (registers the live room's commands)

@@ -91,3 +91,77 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class Registration(models.Model):
+    """A person's registration (inscription) to an agora, before the day."""
+
+    agora = models.ForeignKey(Agora, on_delete=models.CASCADE, related_name="registrations")
+    name = models.CharField(_("nom"), max_length=120)
+    email = models.EmailField(_("adresse e-mail"))
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    ess_family = models.CharField(_("famille de l'ESS"), max_length=32, choices=EssFamily.choices, blank=True)
+    accessibility_needs = models.TextField(_("besoins d'accessibilité"), blank=True)
+    consent = models.BooleanField(_("consentement"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agora", "created_at"]
+        constraints = [models.UniqueConstraint(fields=["agora", "email"], name="registration_email_unique")]
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.agora}"
+
+
+class RaisedHand(models.Model):
+    """A participant waiting in the speaker queue (file des prises de parole)."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="raised_hands")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    raised_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "participant"], name="one_raised_hand_per_participant")]
+
+
+class Floor(models.Model):
+    """Who has the floor in a session, if anyone (one row per session at most)."""
+
+    session = models.OneToOneField(LiveSession, on_delete=models.CASCADE, related_name="floor")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(auto_now_add=True)
+
+
+class Connection(models.Model):
+    """One open websocket of a live session, for presence.
+
+    A process refreshes `seen_at` of its connections regularly; rows not refreshed for
+    LIVE_PRESENCE_TIMEOUT seconds (a process that died) no longer count. A client that
+    vanishes without closing is dropped by daphne's ping timeout, which deletes its row.
+    """
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="connections")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, null=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    key = models.CharField(max_length=64, unique=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(db_index=True)
+
+
+class CommandReceipt(models.Model):
+    """The stored reply to one client command, so a command resent after a reconnect is applied once."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
+    actor = models.CharField(max_length=40)  # "participant:<id>" or "user:<id>"
+    command_id = models.CharField(max_length=64)
+    command_type = models.CharField(max_length=64)
+    reply = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "actor", "command_id"], name="command_receipt_unique")
+        ]

@@ -58,3 +58,32 @@ def lookup(command_type: str) -> CommandSpec | None:
 
 def registered() -> dict[str, CommandSpec]:
     return dict(_registry)
+
+
+# ---------------------------------------------------------------- snapshot parts
+#
+# The snapshot sent on connect (or when a client is too far behind) is
+# {"type": "snapshot", "seq": <last seq>, "data": {"session": ..., <name>: fn(...), ...}}.
+# Each app adds the state it owns:
+#
+#     @snapshot_part("amendments")
+#     def amendments(session, *, participant, is_facilitator) -> dict: ...
+#
+# A part is called in a thread where the ORM may be used; it returns JSON-ready data and shows
+# a person only what their role may see.
+
+_snapshot_parts: dict[str, Callable] = {}
+
+
+def snapshot_part(name: str):
+    def register(fn):
+        if name in _snapshot_parts and _snapshot_parts[name] is not fn:
+            raise ValueError(f"snapshot part {name!r} is registered twice")
+        _snapshot_parts[name] = fn
+        return fn
+
+    return register
+
+
+def snapshot_parts() -> dict[str, Callable]:
+    return dict(_snapshot_parts)

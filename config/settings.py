@@ -183,3 +183,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+# A connection not refreshed for this long (its process died) no longer counts as present.
+LIVE_PRESENCE_TIMEOUT = env_int("LIVE_PRESENCE_TIMEOUT", 60, minimum=5)
+# Each process renews its membership of the groups it listens to this often (group expiry: 24 h).
+LIVE_GROUP_RENEW_SECONDS = env_int("LIVE_GROUP_RENEW_SECONDS", 3600, minimum=1)

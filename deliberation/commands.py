@@ -179,15 +179,16 @@ def reopen(ctx: CommandContext, data: dict) -> dict:
 # ------------------------------------------------------------------------- snapshot
 
 
-def amendments_snapshot(session, *, participant, is_facilitator: bool, user=None) -> dict:
+@registry.snapshot_part("amendments")
+def amendments_snapshot(session, *, participant, is_facilitator: bool) -> dict:
     """The session's amendments as this person may see them, their totals and their own voices."""
-    actor = Actor(user=user, participant=participant)
-    amendments = selectors.amendments_for_session(session, actor)
+    actor = Actor(participant=participant)
+    amendments = selectors.amendments_for_session(session, actor, as_moderator=is_facilitator)
     supports = selectors.own_supports(session, participant)
     return {
         "amendments": [
             {
-                **selectors.data_for(a, actor),
+                **selectors.data_for(a, actor, as_moderator=is_facilitator),
                 "totals": {"pour": a.total_pour, "contre": a.total_contre, "abstention": a.total_abstention},
                 "needs_review": selectors.needs_review(a),
                 "own_support": supports.get(a.pk),
@@ -196,6 +197,3 @@ def amendments_snapshot(session, *, participant, is_facilitator: bool, user=None
         ]
     }
 
-
-if hasattr(registry, "snapshot_part"):
-    registry.snapshot_part("deliberation")(amendments_snapshot)

@@ -7,6 +7,7 @@ user (a facilitator or an organiser), sometimes both: `Actor` carries whichever 
 from dataclasses import dataclass
 
 from agora.models import LiveSession
+from agora.permissions import is_facilitator
 from manifesto import permissions as manifesto_permissions
 
 
@@ -25,17 +26,6 @@ class Actor:
     @property
     def signed_in(self) -> bool:
         return getattr(self.user, "is_authenticated", False)
-
-
-def is_facilitator(user, agora) -> bool:
-    """Facilitators of the agora and organisers of its manifesto run its sessions."""
-    if agora is None or not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    if agora.facilitators.filter(pk=user.pk).exists():
-        return True
-    return manifesto_permissions.is_organiser(user, agora.manifesto)
 
 
 def can_moderate(actor: Actor, amendment) -> bool:

@@ -72,10 +72,10 @@ def public_data(amendment: Amendment) -> dict:
     }
 
 
-def data_for(amendment: Amendment, actor: Actor) -> dict:
+def data_for(amendment: Amendment, actor: Actor, *, as_moderator: bool = False) -> dict:
     """The amendment as this person may see it: full for its author and the moderators."""
     data = public_data(amendment)
-    if data["hidden"] and (is_author(actor, amendment) or can_moderate(actor, amendment)):
+    if data["hidden"] and (as_moderator or is_author(actor, amendment) or can_moderate(actor, amendment)):
         data.update(
             author=amendment.author_name,
             base_text=amendment.base_text,
@@ -126,10 +126,12 @@ def _hidden_visible_ids(queryset, actor: Actor) -> list[int]:
     return [a.pk for a in hidden if can_view_amendment(actor, a)]
 
 
-def amendments_for_session(session, viewer) -> list[Amendment]:
+def amendments_for_session(session, viewer, *, as_moderator: bool = False) -> list[Amendment]:
     """The session's amendments this person may see, in number order, with totals annotated."""
     queryset = Amendment.objects.filter(session=session)
-    return list(_with_totals(with_relations(visible(queryset, viewer))).order_by("number"))
+    if not as_moderator:
+        queryset = visible(queryset, viewer)
+    return list(_with_totals(with_relations(queryset)).order_by("number"))
 
 
 def amendments_for_clause(clause, viewer) -> "OrderedDict[str, list[Amendment]]":

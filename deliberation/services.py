@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agora import registry
+from agora import phases
 from agora.models import LiveSession
 from deliberation import permissions, selectors
 from deliberation.errors import AmendmentClosed, AmendmentConflict, ClauseConflict, InvalidInput, PermissionDenied, WrongPhase
@@ -47,13 +47,8 @@ REOPENABLE = {AmendmentState.REJECTED, AmendmentState.DUPLICATE, AmendmentState.
 
 
 def phase_allows(session: LiveSession, command_type: str) -> bool:
-    """The phase rule of the live room, so that HTTP forms obey the same rules as commands."""
-    try:
-        from agora.phases import command_allowed
-    except ImportError:  # Until agora.phases lands: the phases declared with the command.
-        spec = registry.lookup(command_type)
-        return spec is None or spec.phases is None or session.phase in spec.phases
-    return command_allowed(session, command_type)
+    """The live room's phase rule, so that HTTP forms obey the same rules as commands."""
+    return phases.command_allowed(session, command_type)
 
 
 def _require_participant(actor: Actor, session: LiveSession | None, command_type: str) -> None:
@@ -64,7 +59,9 @@ def _require_participant(actor: Actor, session: LiveSession | None, command_type
     if not permissions.is_active_participant(actor, session):
         raise PermissionDenied(_("Rejoignez la séance pour participer."))
     if not phase_allows(session, command_type):
-        raise WrongPhase()
+        raise WrongPhase(
+            _("Ce n'est pas possible pendant la phase « %(phase)s ».") % {"phase": phases.label(session.phase)}
+        )
 
 
 def _require_moderator(actor: Actor, amendment: Amendment) -> None:

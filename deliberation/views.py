@@ -8,19 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agora.models import LiveSession
+from agora.selectors import current_participant
 from deliberation import forms, permissions, selectors, services
 from deliberation.errors import AmendmentConflict, ServiceError
 from deliberation.models import Amendment, AmendmentKind, AmendmentState
 from deliberation.permissions import Actor
 from manifesto.models import Clause, Section
-
-
-def current_participant(request, session):
-    try:
-        from agora.selectors import current_participant as live_current_participant
-    except ImportError:  # Until the live room lands: no participant over HTTP.
-        return None
-    return live_current_participant(request, session)
 
 
 def _actor(request, session) -> Actor:

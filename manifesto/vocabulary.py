@@ -62,7 +62,21 @@ MANIFESTO_EVENTS = _shapes(
 )
 
 # ---------------------------------------------------------------- events: agoras and the live room (agora)
-AGORA_EVENTS: dict[str, Shape] = _shapes()
+# Every event of a live session carries `session_id`: clients receive the whole manifesto's
+# journal and ignore the events of other sessions.
+PARTICIPANT = {"id": int, "display_name": str, "organisation": str, "ess_family": str}
+
+AGORA_EVENTS: dict[str, Shape] = _shapes(
+    session__opened={"session_id": int, "code": str, "phase": str},
+    session__closed={"session_id": int},
+    session__phase_changed={"session_id": int, "phase": str, "label": str},
+    session__focus_changed={"session_id": int, "clause": (dict, NONE)},  # clause: CLAUSE or null
+    session__timer_changed={"session_id": int, "ends_at": (str, NONE), "seconds": (int, NONE)},
+    session__participant_removed={"session_id": int, "participant_id": int},
+    queue__changed={"session_id": int, "hands": list, "floor": (dict, NONE)},
+    # Not journaled (seq is null on the wire): the latest count supersedes every earlier one.
+    presence__changed={"session_id": int, "count": int},
+)
 
 # ---------------------------------------------------------------- events: deliberation
 # AMENDMENT is what everyone in the room may see. A hidden amendment is sent with "hidden": true
@@ -116,7 +130,19 @@ SIGNATURE_EVENTS: dict[str, Shape] = _shapes()
 EVENTS: dict[str, Shape] = {**MANIFESTO_EVENTS, **AGORA_EVENTS, **DELIBERATION_EVENTS, **SIGNATURE_EVENTS}
 
 # ---------------------------------------------------------------- client commands
-AGORA_COMMANDS: dict[str, Shape] = _shapes()
+AGORA_COMMANDS: dict[str, Shape] = _shapes(
+    session__set_phase={"phase": str},
+    session__set_focus={"clause_id": (int, NONE)},
+    session__set_timer={"seconds": (int, NONE)},  # null or 0 stops the countdown
+    session__close={},
+    session__remove_participant={"participant_id": int},
+    queue__raise_hand={},
+    queue__lower_hand={},  # a participant lowers their own hand
+    queue__lower={"participant_id": int},  # the facilitator lowers someone's hand
+    queue__give_floor={"participant_id": (int, NONE)},  # null takes the floor back
+    queue__clear={},
+    presence__list={},  # the facilitator asks who is present; the ack carries the list
+)
 DELIBERATION_COMMANDS: dict[str, Shape] = _shapes(
     # participants
     amendment__propose={

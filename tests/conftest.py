@@ -43,3 +43,42 @@ def journal_events():
         return events
 
     return read
+
+
+# Live room personas
+@pytest.fixture
+def facilitator(db):
+    return make_user("animateur", first_name="Karim")
+
+
+@pytest.fixture
+def agora(manifesto, facilitator):
+    from tests.factories import make_agora
+
+    return make_agora(manifesto=manifesto, facilitators=[facilitator])
+
+
+@pytest.fixture
+def live_session(agora, facilitator):
+    from agora import services
+
+    return services.open_session(actor=facilitator, agora=agora)
+
+
+@pytest.fixture
+def participant(live_session):
+    from agora import services
+
+    return services.join(session=live_session, display_name="Amina", organisation="Coop du Val", ess_family="cooperative")
+
+
+@pytest.fixture
+async def live_hub():
+    """Stop this test's live-room hub (its background tasks) before the event loop closes."""
+    yield
+    from agora import hub
+
+    loop = __import__("asyncio").get_running_loop()
+    running = hub._hubs.get(loop)
+    if running is not None:
+        await running.stop()

@@ -27,3 +27,21 @@ def make_manifesto(*, organiser, sections: int = 2, clauses: int = 3, slug: str 
         for c in range(1, clauses + 1):
             services.add_clause(actor=organiser, section=section, text=f"Texte de l'article {s}.{c}, première rédaction.")
     return manifesto
+
+
+def make_agora(*, manifesto, facilitators=(), title: str = "Agora de Lille", **fields):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agora.models import Agora
+
+    n = next(_counter)
+    starts = fields.pop("starts_at", timezone.now() + timedelta(days=7))
+    agora = Agora.objects.create(
+        manifesto=manifesto, title=title, slug=fields.pop("slug", f"agora-{n}"), departement="Nord",
+        region="Hauts-de-France", venue="Maison de l'ESS, Lille", starts_at=starts,
+        ends_at=fields.pop("ends_at", starts + timedelta(hours=3)), host_organisation="CRESS", **fields,
+    )
+    agora.facilitators.set(facilitators)
+    return agora

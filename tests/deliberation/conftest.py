@@ -1,27 +1,19 @@
-"""Deliberation's fixtures. The personas facilitator, agora, live_session and participant are
-stand-ins until the live room's own fixtures (tests/conftest.py on branch `live`) arrive."""
-
-import itertools
-from datetime import timedelta
+"""Deliberation's fixtures, on top of the shared personas (tests/conftest.py)."""
 
 import pytest
-from django.utils import timezone
 
-from agora.models import Agora, LiveSession, Participant, Phase
+from agora import services as agora_services
+from agora.models import LiveSession, Phase
 from deliberation.permissions import Actor
-from tests.factories import make_user
-
-_counter = itertools.count(1)
 
 
-def make_participant(session, name="Camille", *, ess_family="association", organisation="") -> Participant:
-    return Participant.objects.create(
-        session=session,
-        display_name=name,
-        ess_family=ess_family,
-        organisation=organisation,
-        browser_key=f"browser-{next(_counter)}",
-    )
+def make_participant(session, name="Dominique", *, ess_family="association", organisation=""):
+    return agora_services.join(session=session, display_name=name, organisation=organisation, ess_family=ess_family)
+
+
+def set_phase(session, phase) -> None:
+    LiveSession.objects.filter(pk=session.pk).update(phase=phase)
+    session.phase = phase
 
 
 @pytest.fixture(autouse=True)
@@ -30,37 +22,11 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def set_phase(session, phase) -> None:
-    LiveSession.objects.filter(pk=session.pk).update(phase=phase)
-    session.phase = phase
-
-
 @pytest.fixture
-def facilitator(db):
-    return make_user("animatrice", first_name="Fatou")
-
-
-@pytest.fixture
-def agora(manifesto, facilitator):
-    agora = Agora.objects.create(
-        manifesto=manifesto,
-        title="Agora de Grenoble",
-        slug=f"agora-grenoble-{next(_counter)}",
-        starts_at=timezone.now(),
-        ends_at=timezone.now() + timedelta(hours=3),
-    )
-    agora.facilitators.add(facilitator)
-    return agora
-
-
-@pytest.fixture
-def live_session(agora, facilitator):
-    return LiveSession.objects.create(agora=agora, code=f"K{next(_counter):05d}", phase=Phase.PROPOSALS, opened_by=facilitator)
-
-
-@pytest.fixture
-def participant(live_session):
-    return make_participant(live_session, "Camille", ess_family="cooperative")
+def live_session(live_session):
+    """The shared live session, moved on to the proposals phase."""
+    set_phase(live_session, Phase.PROPOSALS)
+    return live_session
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from deliberation.permissions import Actor
 from manifesto import services as text_services
 from manifesto.models import Clause, ManifestoStatus
 from tests.deliberation.conftest import make_participant, set_phase
+from tests.factories import make_agora, make_user
 
 
 def propose(actor, session, clause, text="Nouvelle rédaction de l'article.", **kwargs):
@@ -33,8 +34,8 @@ def test_participant_proposes_a_new_wording_recording_its_base(as_participant, l
     assert [e.type for e in events] == ["amendment.proposed"]
     assert events[0].data["amendment"]["text"] == "Nouvelle rédaction de l'article."
     assert events[0].data["session_id"] == live_session.pk
-    assert events[0].data["amendment"]["author"] == "Camille"
-    assert events[0].data["amendment"]["agora"] == "Agora de Grenoble"
+    assert events[0].data["amendment"]["author"] == "Amina"
+    assert events[0].data["amendment"]["agora"] == "Agora de Lille"
     assert "<ins>" in events[0].data["amendment"]["diff_html"]
 
 
@@ -247,13 +248,8 @@ def test_participant_cannot_accept_amendment(as_participant, live_session, claus
 
 
 def test_outsider_and_facilitator_of_another_agora_cannot_moderate(as_participant, live_session, clause, outsider, manifesto):
-    from tests.deliberation.conftest import Agora  # noqa: F401  (the model, for a second agora)
-    from agora.models import Agora as AgoraModel
-    from django.utils import timezone
-
-    elsewhere = AgoraModel.objects.create(manifesto=manifesto, title="Agora de Lille", slug="lille", starts_at=timezone.now(), ends_at=timezone.now())
-    other_facilitator = type(outsider).objects.create_user("autre-animateur")
-    elsewhere.facilitators.add(other_facilitator)
+    other_facilitator = make_user("autre-animateur")
+    make_agora(manifesto=manifesto, title="Agora de Grenoble", facilitators=[other_facilitator])
     amendment = propose(as_participant, live_session, clause)
     for person in (outsider, other_facilitator):
         for action in (
@@ -283,7 +279,7 @@ def test_accept_applies_the_text_with_attribution(as_participant, as_facilitator
     assert clause.revision == 2
     assert not acceptance.merged
     last = clause.history.first()
-    assert last.history_change_reason == "Amendement n° 1 de Camille (Agora de Grenoble) adopté"
+    assert last.history_change_reason == "Amendement n° 1 de Amina (Agora de Lille) adopté"
     assert last.history_user == facilitator
     amendment.refresh_from_db()
     assert amendment.state == AmendmentState.ACCEPTED
@@ -436,7 +432,7 @@ def test_merge_several_into_a_compromise(as_participant, other_participant, as_f
     services.accept_amendment(actor=as_facilitator, amendment=compromise)
     clause.refresh_from_db()
     assert clause.text == "Version A et B."
-    assert clause.history.first().history_change_reason == "Amendement n° 3 de Fatou (Agora de Grenoble) adopté"
+    assert clause.history.first().history_change_reason == "Amendement n° 3 de Karim (Agora de Lille) adopté"
 
 
 def test_merge_refuses_amendments_on_different_clauses(as_participant, as_facilitator, live_session, manifesto):

@@ -1,0 +1,82 @@
+"""Reads of agoras and live sessions that are more than a one-line query."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from agora.models import Connection, Floor, LiveSession, Participant, RaisedHand
+
+SESSION_KEY = "live_participants"  # in the Django session: {"<live session id>": "<browser key>"}
+
+
+def _django_session(request_or_session):
+    return getattr(request_or_session, "session", request_or_session)
+
+
+def browser_key(request_or_session, live_session: LiveSession) -> str | None:
+    store = _django_session(request_or_session)
+    if store is None:
+        return None
+    return (store.get(SESSION_KEY) or {}).get(str(live_session.pk))
+
+
+def current_participant(request_or_scope_session, live_session: LiveSession) -> Participant | None:
+    """The participant this browser session is in `live_session`, if any and not removed.
+
+    Takes an HTTP request or a Django session (a consumer's scope["session"]).
+    """
+    key = browser_key(request_or_scope_session, live_session)
+    if not key:
+        return None
+    return Participant.objects.filter(session=live_session, browser_key=key, removed_at__isnull=True).first()
+
+
+def session_by_code(code: str) -> LiveSession | None:
+    cleaned = normalise_code(code)
+    if not cleaned:
+        return None
+    return LiveSession.objects.select_related("agora").filter(code=cleaned, closed_at__isnull=True).first()
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def participant_payload(participant: Participant) -> dict:
+    return {
+        "id": participant.pk,
+        "display_name": participant.display_name,
+        "organisation": participant.organisation,
+        "ess_family": participant.ess_family,
+    }
+
+
+def queue_state(session: LiveSession) -> dict:
+    hands = RaisedHand.objects.filter(session=session).select_related("participant").order_by("raised_at", "id")
+    floor = Floor.objects.filter(session=session).select_related("participant").first()
+    return {
+        "hands": [participant_payload(hand.participant) for hand in hands],
+        "floor": participant_payload(floor.participant) if floor else None,
+    }
+
+
+def _live_connections(session_id: int):
+    since = timezone.now() - timedelta(seconds=settings.LIVE_PRESENCE_TIMEOUT)
+    return Connection.objects.filter(session_id=session_id, seen_at__gte=since)
+
+
+def presence_count(session_id: int) -> int:
+    """How many people are connected: distinct participants, plus connected facilitators."""
+    counts = _live_connections(session_id).aggregate(
+        participants=Count("participant", distinct=True),
+        users=Count("user", distinct=True, filter=Q(participant__isnull=True)),
+    )
+    return counts["participants"] + counts["users"]
+
+
+def present_participants(session_id: int) -> list[dict]:
+    ids = _live_connections(session_id).exclude(participant=None).values("participant_id")
+    people = Participant.objects.filter(pk__in=ids, removed_at__isnull=True).order_by("display_name", "id")
+    return [participant_payload(p) for p in people]

@@ -1,0 +1,323 @@
+"""Writes of agoras and live sessions: the only place that changes their state.
+
+Facilitator services take the acting user and check `permissions.is_facilitator`;
+participant services take the acting Participant. Every change clients must see is
+journaled (manifesto.journal.record_event) in the same transaction.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from agora import permissions, phases, selectors
+from agora.models import Agora, Connection, Floor, LiveSession, Participant, Phase, RaisedHand, Registration
+from manifesto.errors import InvalidInput, PermissionDenied, ServiceError
+from manifesto.journal import record_event
+from manifesto.models import Clause, EssFamily
+from manifesto.services import clause_payload
+
+# No 0/O, 1/I/L, 5/S, 2/Z, 8/B: a code read aloud or from a wall is typed right the first time.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+MAX_TIMER_SECONDS = 3 * 60 * 60
+MAX_DISPLAY_NAME = 60
+
+
+class SessionClosed(ServiceError):
+    code = "session_closed"
+    default_message = gettext_lazy("Cette séance est close.")
+
+
+class NotFound(ServiceError):
+    code = "not_found"
+
+
+# ------------------------------------------------------------------------- helpers
+
+
+def _require_facilitator(actor, session: LiveSession) -> None:
+    if not permissions.is_facilitator(actor, session.agora):
+        raise PermissionDenied(_("Seul·es les animateur·rices de cette agora peuvent faire cela."))
+
+
+def _lock_open(session: LiveSession) -> LiveSession:
+    """Lock the session row for this transaction; refuse if the session is closed."""
+    locked = LiveSession.objects.select_for_update().select_related("agora").get(pk=session.pk)
+    if locked.closed_at is not None:
+        raise SessionClosed()
+    return locked
+
+
+def _participant_in(session: LiveSession, participant_id: int) -> Participant:
+    participant = Participant.objects.filter(session=session, pk=participant_id, removed_at__isnull=True).first()
+    if participant is None:
+        raise NotFound(_("Cette personne ne participe pas à la séance."))
+    return participant
+
+
+def _record(session: LiveSession, type: str, **data):
+    return record_event(manifesto_id=session.agora.manifesto_id, type=type, data={"session_id": session.pk, **data})
+
+
+def _record_queue(session: LiveSession) -> None:
+    _record(session, "queue.changed", **selectors.queue_state(session))
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+# ------------------------------------------------------------------------- agoras and registrations
+
+
+@transaction.atomic
+def register(*, agora: Agora, name: str, email: str, organisation: str = "", ess_family: str = "",
+             accessibility_needs: str = "", consent: bool) -> Registration:
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput(_("Indiquez votre nom."))
+    if not consent:
+        raise InvalidInput(_("Votre accord est nécessaire pour enregistrer votre inscription."))
+    if ess_family and ess_family not in EssFamily.values:
+        raise InvalidInput(_("Famille de l'ESS inconnue."))
+    email = (email or "").strip().lower()
+    if Registration.objects.filter(agora=agora, email=email).exists():
+        raise InvalidInput(_("Cette adresse e-mail est déjà inscrite à cette agora."))
+    return Registration.objects.create(
+        agora=agora, name=name[:120], email=email, organisation=organisation.strip()[:200], ess_family=ess_family,
+        accessibility_needs=accessibility_needs.strip(), consent=True,
+    )
+
+
+# ------------------------------------------------------------------------- sessions
+
+
+@transaction.atomic
+def open_session(*, actor, agora: Agora, clause_ids: list[int] | None = None) -> LiveSession:
+    if not permissions.is_facilitator(actor, agora):
+        raise PermissionDenied(_("Seul·es les animateur·rices de cette agora peuvent ouvrir une séance."))
+    clauses = list(Clause.objects.filter(manifesto_id=agora.manifesto_id, pk__in=clause_ids or []))
+    if clause_ids and len(clauses) != len(set(clause_ids)):
+        raise InvalidInput(_("Certains articles choisis n'appartiennent pas à ce manifeste."))
+    for _attempt in range(10):
+        code = new_code()
+        if not LiveSession.objects.filter(code=code).exists():
+            break
+    else:  # pragma: no cover - 25^6 codes
+        raise ServiceError(_("Impossible de créer un code de séance, réessayez."))
+    session = LiveSession.objects.create(agora=agora, code=code, opened_by=actor)
+    session.scope.set(clauses)
+    if clauses:
+        session.focus_clause = min(clauses, key=lambda c: (c.section.position, c.position))
+        session.save(update_fields=["focus_clause"])
+    _record(session, "session.opened", code=session.code, phase=session.phase)
+    return session
+
+
+@transaction.atomic
+def close_session(*, actor, session: LiveSession) -> LiveSession:
+    _require_facilitator(actor, session)
+    session = _lock_open(session)
+    session.closed_at = timezone.now()
+    session.save(update_fields=["closed_at"])
+    _record(session, "session.closed")
+    return session
+
+
+@transaction.atomic
+def set_phase(*, actor, session: LiveSession, phase: str) -> LiveSession:
+    _require_facilitator(actor, session)
+    if phase not in Phase.values:
+        raise InvalidInput(_("Phase inconnue."))
+    session = _lock_open(session)
+    if session.phase != phase:
+        session.phase = phase
+        session.save(update_fields=["phase"])
+        _record(session, "session.phase_changed", phase=phase, label=phases.label(phase))
+    return session
+
+
+@transaction.atomic
+def set_focus(*, actor, session: LiveSession, clause_id: int | None) -> LiveSession:
+    _require_facilitator(actor, session)
+    session = _lock_open(session)
+    clause = None
+    if clause_id is not None:
+        clause = Clause.objects.filter(manifesto_id=session.agora.manifesto_id, pk=clause_id).first()
+        if clause is None:
+            raise NotFound(_("Cet article n'existe pas dans ce manifeste."))
+        scope = set(session.scope.values_list("pk", flat=True))
+        if scope and clause.pk not in scope:
+            raise InvalidInput(_("Cet article n'est pas dans le périmètre de la séance."))
+    if session.focus_clause_id != clause_id:
+        session.focus_clause = clause
+        session.save(update_fields=["focus_clause"])
+        _record(session, "session.focus_changed", clause=clause_payload(clause) if clause else None)
+    return session
+
+
+@transaction.atomic
+def set_timer(*, actor, session: LiveSession, seconds: int | None) -> LiveSession:
+    _require_facilitator(actor, session)
+    if seconds is not None and not 0 <= seconds <= MAX_TIMER_SECONDS:
+        raise InvalidInput(_("Le minuteur doit durer entre 1 seconde et 3 heures."))
+    session = _lock_open(session)
+    seconds = seconds or None
+    session.timer_ends_at = timezone.now() + timedelta(seconds=seconds) if seconds else None
+    session.save(update_fields=["timer_ends_at"])
+    _record(
+        session, "session.timer_changed",
+        ends_at=session.timer_ends_at.isoformat() if session.timer_ends_at else None, seconds=seconds,
+    )
+    return session
+
+
+# ------------------------------------------------------------------------- participants
+
+
+@transaction.atomic
+def join(*, session: LiveSession, display_name: str, organisation: str = "", ess_family: str = "",
+         browser_key: str | None = None) -> Participant:
+    """Join without an account; the caller binds the returned participant's browser_key to the browser session."""
+    session = _lock_open(session)
+    display_name = " ".join((display_name or "").split())
+    if not display_name:
+        raise InvalidInput(_("Indiquez le nom sous lequel vous apparaîtrez."))
+    if len(display_name) > MAX_DISPLAY_NAME:
+        raise InvalidInput(_("Le nom affiché dépasse %(max)d caractères.") % {"max": MAX_DISPLAY_NAME})
+    if ess_family and ess_family not in EssFamily.values:
+        raise InvalidInput(_("Famille de l'ESS inconnue."))
+    return Participant.objects.create(
+        session=session, display_name=display_name, organisation=" ".join((organisation or "").split())[:200],
+        ess_family=ess_family or "", browser_key=browser_key or secrets.token_urlsafe(24),
+    )
+
+
+@transaction.atomic
+def remove_participant(*, actor, session: LiveSession, participant_id: int) -> Participant:
+    _require_facilitator(actor, session)
+    session = _lock_open(session)
+    participant = _participant_in(session, participant_id)
+    participant.removed_at = timezone.now()
+    participant.save(update_fields=["removed_at"])
+    had_hand = RaisedHand.objects.filter(session=session, participant=participant).delete()[0]
+    had_floor = Floor.objects.filter(session=session, participant=participant).delete()[0]
+    Connection.objects.filter(participant=participant).delete()
+    _record(session, "session.participant_removed", participant_id=participant.pk)
+    if had_hand or had_floor:
+        _record_queue(session)
+    transaction.on_commit(lambda: _kick(session, participant.pk))
+    return participant
+
+
+def _kick(session: LiveSession, participant_id: int) -> None:
+    from agora import hub
+
+    hub.kick(manifesto_id=session.agora.manifesto_id, session_id=session.pk, participant_id=participant_id)
+
+
+# ------------------------------------------------------------------------- speaker queue
+
+
+def _require_participant(participant: Participant | None, session: LiveSession) -> Participant:
+    if participant is None or participant.session_id != session.pk:
+        raise PermissionDenied(_("Rejoignez la séance pour demander la parole."))
+    if Participant.objects.filter(pk=participant.pk, removed_at__isnull=False).exists():
+        raise PermissionDenied(_("Vous avez été retiré·e de cette séance."))
+    return participant
+
+
+@transaction.atomic
+def raise_hand(*, participant: Participant) -> None:
+    session = _lock_open(participant.session)
+    _require_participant(participant, session)
+    if Floor.objects.filter(session=session, participant=participant).exists():
+        return
+    try:
+        with transaction.atomic():
+            RaisedHand.objects.create(session=session, participant=participant)
+    except IntegrityError:
+        return  # Already in the queue: raising twice is the same as once.
+    _record_queue(session)
+
+
+@transaction.atomic
+def lower_own_hand(*, participant: Participant) -> None:
+    session = _lock_open(participant.session)
+    _require_participant(participant, session)
+    if RaisedHand.objects.filter(session=session, participant=participant).delete()[0]:
+        _record_queue(session)
+
+
+@transaction.atomic
+def lower_hand(*, actor, session: LiveSession, participant_id: int) -> None:
+    _require_facilitator(actor, session)
+    session = _lock_open(session)
+    if RaisedHand.objects.filter(session=session, participant_id=participant_id).delete()[0]:
+        _record_queue(session)
+
+
+@transaction.atomic
+def give_floor(*, actor, session: LiveSession, participant_id: int | None) -> None:
+    """Give the floor to a participant (taking their hand out of the queue), or take it back (None)."""
+    _require_facilitator(actor, session)
+    session = _lock_open(session)
+    Floor.objects.filter(session=session).delete()
+    if participant_id is not None:
+        participant = _participant_in(session, participant_id)
+        RaisedHand.objects.filter(session=session, participant=participant).delete()
+        Floor.objects.create(session=session, participant=participant)
+    _record_queue(session)
+
+
+@transaction.atomic
+def clear_queue(*, actor, session: LiveSession) -> None:
+    _require_facilitator(actor, session)
+    session = _lock_open(session)
+    RaisedHand.objects.filter(session=session).delete()
+    Floor.objects.filter(session=session).delete()
+    _record_queue(session)
+
+
+# ------------------------------------------------------------------------- presence
+
+
+def connection_opened(*, session: LiveSession, participant: Participant | None, user, key: str) -> None:
+    Connection.objects.create(
+        session=session, participant=participant, user=user if getattr(user, "is_authenticated", False) else None,
+        key=key, seen_at=timezone.now(),
+    )
+
+
+def connection_closed(*, key: str) -> None:
+    Connection.objects.filter(key=key).delete()
+
+
+def connections_seen(*, keys: list[str]) -> None:
+    """A process's heartbeat for its open connections (one query, whatever their number)."""
+    now = timezone.now()
+    for start in range(0, len(keys), 500):
+        Connection.objects.filter(key__in=keys[start : start + 500]).update(seen_at=now)
+
+
+def forget_stale_connections() -> list[tuple[int, int]]:
+    """Delete connections nobody refreshed (their process died); the (session, manifesto) ids touched."""
+    from django.conf import settings
+
+    limit = timezone.now() - timedelta(seconds=settings.LIVE_PRESENCE_TIMEOUT)
+    stale = Connection.objects.filter(seen_at__lt=limit)
+    touched = set(stale.values_list("session_id", "session__agora__manifesto_id"))
+    if touched:
+        stale.delete()
+    return sorted(touched)
+
+
+def remember_participant(django_session, participant: Participant) -> None:
+    """Bind `participant` to this browser: its Django session keeps the participant's browser key."""
+    known = dict(django_session.get(selectors.SESSION_KEY) or {})
+    known[str(participant.session_id)] = participant.browser_key
+    django_session[selectors.SESSION_KEY] = known
