@@ -5,6 +5,7 @@ manifesto.vocabulary), calls one service and returns the ack's data. Imported fr
 DeliberationConfig.ready().
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from agora import registry
@@ -120,7 +121,7 @@ def accept(ctx: CommandContext, data: dict) -> dict:
         # The ack of a refused command is an error; the three texts are on the conflict page.
         conflict.message = _("%(message)s Page de résolution : %(url)s") % {
             "message": conflict.message,
-            "url": f"/deliberation/amendements/{int(data['amendment_id'])}/adopter/",
+            "url": reverse("deliberation:accept", kwargs={"pk": data["amendment_id"]}),
         }
         raise
     return {
