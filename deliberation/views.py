@@ -13,7 +13,7 @@ from deliberation import forms, permissions, selectors, services
 from deliberation.errors import AmendmentConflict, ServiceError
 from deliberation.models import Amendment, AmendmentKind, AmendmentState
 from deliberation.permissions import Actor
-from manifesto.models import Clause, Section
+from manifesto.models import Clause, EssFamily, Section
 
 
 def _actor(request, session) -> Actor:
@@ -54,8 +54,6 @@ def amendment_detail(request, pk):
     """The permalink: text, diff, author, agora and session, reasons, totals, comments, decision, history."""
     amendment, actor = _amendment(request, pk)
     totals, by_family = selectors.support_totals(amendment)
-    from manifesto.models import EssFamily
-
     families = [(EssFamily(key).label if key in EssFamily.values else _("Non précisée"), counts) for key, counts in sorted(by_family.items())]
     is_moderator = permissions.can_moderate(actor, amendment)
     context = {
@@ -77,6 +75,7 @@ def amendment_detail(request, pk):
         "duplicate_form": forms.DuplicateForm(),
         "duplicates": amendment.duplicates.all(),
         "merged_from": amendment.merged_from.all(),
+        "reopenable": [state.value for state in services.REOPENABLE],
     }
     return render(request, "deliberation/amendment_detail.html", context)
 
@@ -87,6 +86,7 @@ def session_amendments(request, session_pk):
     amendments = selectors.amendments_for_session(session, actor)
     for amendment in amendments:
         amendment.review = selectors.needs_review(amendment)
+        amendment.diff_html = selectors.amendment_diff(amendment)
     context = {
         "session": session,
         "amendments": amendments,

@@ -1,0 +1,1 @@
+// Deliberation's live page behaviour; see below.
