@@ -1,0 +1,265 @@
+"""Pages of agoras and of the live room. Thin: read, or call one service, then redirect.
+
+Every facilitator control is also a plain form posting here, so the console works without
+JavaScript; with it, live.js sends the same change as a websocket command.
+"""
+
+import csv
+import io
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agora import permissions, phases, selectors, services
+from agora.forms import JoinForm, RegistrationForm
+from agora.models import Agora, LiveSession
+from manifesto.errors import ServiceError
+
+
+def _session_or_404(pk: int) -> LiveSession:
+    return get_object_or_404(LiveSession.objects.select_related("agora", "agora__manifesto", "focus_clause"), pk=pk)
+
+
+def _facilitated_session(request, pk: int) -> LiveSession:
+    session = _session_or_404(pk)
+    if not permissions.is_facilitator(request.user, session.agora):
+        raise HttpForbidden
+    return session
+
+
+def join_url(request, session: LiveSession) -> str:
+    path = reverse("agora:join_code", kwargs={"code": session.code})
+    return (settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")) + path
+
+
+def _live_context(request, session: LiveSession, **extra) -> dict:
+    return {
+        "session": session,
+        "agora": session.agora,
+        "phase_label": phases.label(session.phase),
+        "phases": phases.PHASES.values(),
+        "queue": selectors.queue_state(session),
+        "presence_count": selectors.presence_count(session.pk),
+        "join_url": join_url(request, session),
+        "websocket_path": f"/ws/live/{session.pk}/",
+        **extra,
+    }
+
+
+# ------------------------------------------------------------------------- agenda and registration
+
+
+def agenda(request):
+    now = timezone.now()
+    agoras = Agora.objects.select_related("manifesto")
+    return render(request, "agora/agenda.html", {
+        "upcoming": agoras.filter(ends_at__gte=now).order_by("starts_at"),
+        "past": agoras.filter(ends_at__lt=now).order_by("-starts_at"),
+    })
+
+
+def detail(request, slug):
+    agora = get_object_or_404(Agora.objects.select_related("manifesto"), slug=slug)
+    is_facilitator = permissions.is_facilitator(request.user, agora)
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register(agora=agora, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Votre inscription est enregistrée. À bientôt à l'agora !"))
+            return redirect(agora.get_absolute_url())
+    return render(request, "agora/detail.html", {
+        "agora": agora,
+        "form": form,
+        "is_facilitator": is_facilitator,
+        "sessions": agora.sessions.order_by("-opened_at") if is_facilitator else [],
+        "registrations": agora.registrations.all() if is_facilitator else [],
+        "sections": agora.manifesto.sections.prefetch_related("clauses") if is_facilitator else [],
+    })
+
+
+@login_required
+def registrations_csv(request, slug):
+    agora = get_object_or_404(Agora, slug=slug)
+    if not permissions.is_facilitator(request.user, agora):
+        raise HttpForbidden
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Nom"), _("Adresse e-mail"), _("Organisation"), _("Famille de l'ESS"),
+                     _("Besoins d'accessibilité"), _("Inscrit·e le")])
+    for r in agora.registrations.all():
+        row = [r.name, r.email, r.organisation, r.get_ess_family_display(), r.accessibility_needs,
+               timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M")]
+        # A cell starting with = + - @ would run as a formula in a spreadsheet.
+        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="inscriptions-{agora.slug}.csv"'
+    return response
+
+
+# ------------------------------------------------------------------------- sessions (facilitator)
+
+
+@login_required
+@require_POST
+def open_session(request, slug):
+    agora = get_object_or_404(Agora, slug=slug)
+    clause_ids = [int(v) for v in request.POST.getlist("clauses") if v.isdigit()]
+    try:
+        session = services.open_session(actor=request.user, agora=agora, clause_ids=clause_ids)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(agora.get_absolute_url())
+    return redirect("agora:console", pk=session.pk)
+
+
+@login_required
+def console(request, pk):
+    session = _facilitated_session(request, pk)
+    clauses = session.scope.order_by("section__position", "position") if session.scope.exists() else \
+        session.agora.manifesto.clauses.order_by("section__position", "position")
+    participants = session.participants.filter(removed_at__isnull=True).order_by("display_name")
+    return render(request, "agora/console.html", _live_context(
+        request, session, clauses=clauses, participants=participants, role="facilitator"))
+
+
+@login_required
+def projector(request, pk):
+    session = _facilitated_session(request, pk)
+    return render(request, "agora/projector.html", _live_context(request, session, role="projector"))
+
+
+@login_required
+def qr_code(request, pk):
+    session = _facilitated_session(request, pk)
+    qr = segno.make(join_url(request, session), error="m")
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="svg", scale=8, border=2, title=_("Code QR pour rejoindre la séance"))
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+def _control(request, pk, change):
+    session = _facilitated_session(request, pk)
+    try:
+        change(session)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("agora:console", pk=session.pk)
+
+
+def _int_or_none(value):
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+@require_POST
+def control_phase(request, pk):
+    return _control(request, pk, lambda s: services.set_phase(actor=request.user, session=s,
+                                                              phase=request.POST.get("phase", "")))
+
+
+@login_required
+@require_POST
+def control_focus(request, pk):
+    return _control(request, pk, lambda s: services.set_focus(
+        actor=request.user, session=s, clause_id=_int_or_none(request.POST.get("clause_id"))))
+
+
+@login_required
+@require_POST
+def control_timer(request, pk):
+    minutes = _int_or_none(request.POST.get("minutes"))
+    return _control(request, pk, lambda s: services.set_timer(
+        actor=request.user, session=s, seconds=minutes * 60 if minutes else None))
+
+
+@login_required
+@require_POST
+def control_queue(request, pk):
+    # One form, one button per action: op is "give:<id>", "give:" (take the floor back),
+    # "lower:<id>", "remove:<id>" or "clear".
+    action, _sep, target = request.POST.get("op", "").partition(":")
+    participant_id = _int_or_none(target)
+
+    def change(s):
+        if action == "give":
+            services.give_floor(actor=request.user, session=s, participant_id=participant_id)
+        elif action == "lower" and participant_id:
+            services.lower_hand(actor=request.user, session=s, participant_id=participant_id)
+        elif action == "clear":
+            services.clear_queue(actor=request.user, session=s)
+        elif action == "remove" and participant_id:
+            services.remove_participant(actor=request.user, session=s, participant_id=participant_id)
+
+    return _control(request, pk, change)
+
+
+@login_required
+@require_POST
+def control_close(request, pk):
+    return _control(request, pk, lambda s: services.close_session(actor=request.user, session=s))
+
+
+# ------------------------------------------------------------------------- participants
+
+
+def join(request, code=""):
+    initial = {"code": selectors.normalise_code(code or request.GET.get("code", ""))}
+    form = JoinForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        session = selectors.session_by_code(form.cleaned_data["code"])
+        if session is None:
+            form.add_error("code", _("Aucune séance ouverte ne porte ce code. Vérifiez-le auprès de l'animation."))
+        else:
+            existing = selectors.current_participant(request, session)
+            if existing is not None:
+                return redirect("agora:room", pk=session.pk)
+            try:
+                participant = services.join(
+                    session=session, display_name=form.cleaned_data["display_name"],
+                    organisation=form.cleaned_data["organisation"], ess_family=form.cleaned_data["ess_family"])
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                services.remember_participant(request.session, participant)
+                return redirect("agora:room", pk=session.pk)
+    return render(request, "agora/join.html", {"form": form})
+
+
+def room(request, pk):
+    session = _session_or_404(pk)
+    participant = selectors.current_participant(request, session)
+    if participant is None:
+        if permissions.is_facilitator(request.user, session.agora):
+            return redirect("agora:console", pk=session.pk)
+        return redirect("agora:join_code", code=session.code)
+    hand_raised = session.raised_hands.filter(participant=participant).exists()
+    return render(request, "agora/room.html", _live_context(
+        request, session, participant=participant, hand_raised=hand_raised, role="participant"))
+
+
+@require_POST
+def hand(request, pk):
+    session = _session_or_404(pk)
+    participant = selectors.current_participant(request, session)
+    if participant is None:
+        return redirect("agora:join_code", code=session.code)
+    try:
+        if request.POST.get("action") == "lower":
+            services.lower_own_hand(participant=participant)
+        else:
+            services.raise_hand(participant=participant)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("agora:room", pk=session.pk)

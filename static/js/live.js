@@ -1,0 +1,235 @@
+/* Coécrire live room client: one small plain-JavaScript module, window.Live.
+ *
+ *   Live.on("session.phase_changed", function (data, event) { ... });
+ *   Live.onSnapshot(function (data) { ... });
+ *   Live.send("queue.raise_hand", {}).then(function (ackData) { ... }, function (error) { ... });
+ *   Live.announce("Texte lu par les lecteurs d'écran");
+ *
+ * Protocol: docs/realtime.md. Events are applied in seq order, duplicates ignored; a gap
+ * makes the client ask the server to resume from the last seq it applied. Commands carry
+ * a client-generated id, wait in a queue while offline and are resent on reconnect; the
+ * server answers a resent id with its stored reply, so a command is applied once.
+ * Started automatically on an element #live[data-live-ws].
+ */
+(function () {
+  "use strict";
+
+  var handlers = {};
+  var snapshotHandlers = [];
+  var stateHandlers = [];
+  var pending = {}; // id -> {type, data, resolve, reject, sent}
+  var order = []; // ids of pending commands, oldest first
+  var socket = null;
+  var lastSeq = null;
+  var resuming = false;
+  var attempts = 0;
+  var reconnectTimer = null;
+  var pingTimer = null;
+  var pongTimer = null;
+  var stopped = false;
+  var config = null;
+  var counter = 0;
+  var prefix = Math.random().toString(36).slice(2, 10);
+
+  var WORDS = {
+    connecting: "Connexion au direct…",
+    online: "En direct",
+    reconnecting: "Connexion perdue, reconnexion…",
+    offline: "Hors ligne : vos actions seront envoyées au retour du réseau.",
+    refused: "Vous n'êtes pas (ou plus) dans cette séance."
+  };
+
+  function setState(name) {
+    Live.state = name;
+    var el = document.querySelector("[data-live-state]");
+    // The page gives the translated words as data attributes (data-online="En direct"...).
+    var words = (el && el.getAttribute("data-" + name)) || WORDS[name];
+    if (el) {
+      el.textContent = words;
+      el.setAttribute("data-state", name);
+    }
+    stateHandlers.forEach(function (h) { h(name); });
+  }
+
+  function announce(text) {
+    var el = document.querySelector("[data-live-announce]");
+    if (!el || !text) return;
+    el.textContent = "";
+    // A fresh text node after a tick is what screen readers reliably announce.
+    setTimeout(function () { el.textContent = text; }, 50);
+  }
+
+  function emit(type, data, event) {
+    (handlers[type] || []).concat(handlers["*"] || []).forEach(function (h) {
+      try { h(data, event); } catch (e) { console.error(e); }
+    });
+  }
+
+  function url() {
+    var proto = location.protocol === "https:" ? "wss:" : "ws:";
+    var u = proto + "//" + location.host + config.path;
+    return lastSeq === null ? u : u + "?since=" + lastSeq;
+  }
+
+  function rawSend(obj) {
+    if (socket && socket.readyState === 1) {
+      socket.send(JSON.stringify(obj));
+      return true;
+    }
+    return false;
+  }
+
+  function flushCommands() {
+    order.forEach(function (id) {
+      var c = pending[id];
+      if (c) rawSend({ type: c.type, id: id, data: c.data });
+    });
+  }
+
+  function ownSession(data) {
+    return !data || data.session_id === undefined || data.session_id === config.sessionId;
+  }
+
+  function applyEvent(event) {
+    if (event.seq === null || event.seq === undefined) {
+      if (ownSession(event.data)) emit(event.type, event.data, event);
+      return;
+    }
+    if (lastSeq !== null && event.seq <= lastSeq) return; // already applied
+    if (lastSeq !== null && event.seq > lastSeq + 1) {
+      if (!resuming) {
+        resuming = true;
+        rawSend({ type: "resume", data: { seq: lastSeq } });
+      }
+      return; // the resume replays it in order
+    }
+    lastSeq = event.seq;
+    if (ownSession(event.data)) emit(event.type, event.data, event);
+  }
+
+  function onMessage(message) {
+    var frame;
+    try { frame = JSON.parse(message.data); } catch (e) { return; }
+    switch (frame.type) {
+      case "snapshot":
+        lastSeq = frame.seq;
+        resuming = false;
+        snapshotHandlers.forEach(function (h) { h(frame.data); });
+        break;
+      case "resumed":
+        resuming = false;
+        break;
+      case "pong":
+        clearTimeout(pongTimer);
+        break;
+      case "ack":
+      case "error":
+        var c = frame.in_reply_to && pending[frame.in_reply_to];
+        if (c) {
+          delete pending[frame.in_reply_to];
+          order = order.filter(function (id) { return id !== frame.in_reply_to; });
+          if (frame.type === "ack") c.resolve(frame.data);
+          else c.reject(frame);
+        } else if (frame.type === "error") {
+          emit("error", frame, frame);
+          if (frame.code === "removed" || frame.code === "not_joined") {
+            stopped = true;
+            setState("refused");
+            announce(frame.message);
+          }
+        }
+        break;
+      default:
+        applyEvent(frame);
+    }
+  }
+
+  function heartbeat() {
+    clearInterval(pingTimer);
+    pingTimer = setInterval(function () {
+      if (rawSend({ type: "ping" })) {
+        clearTimeout(pongTimer);
+        // No pong within 10 s: the connection is dead even if the browser has not noticed.
+        pongTimer = setTimeout(function () { if (socket) socket.close(); }, 10000);
+      }
+    }, config.pingMs || 25000);
+  }
+
+  function connect() {
+    if (stopped) return;
+    clearTimeout(reconnectTimer);
+    setState(attempts ? "reconnecting" : "connecting");
+    var ws = new WebSocket(url());
+    socket = ws;
+    ws.onopen = function () {
+      attempts = 0;
+      resuming = lastSeq !== null;
+      setState("online");
+      heartbeat();
+      flushCommands();
+    };
+    ws.onmessage = onMessage;
+    ws.onclose = function (e) {
+      if (socket !== ws) return;
+      socket = null;
+      clearInterval(pingTimer);
+      clearTimeout(pongTimer);
+      if (e.code === 4403) {
+        stopped = true;
+        setState("refused");
+        return;
+      }
+      scheduleReconnect();
+    };
+  }
+
+  function scheduleReconnect() {
+    if (stopped) return;
+    attempts += 1;
+    setState(navigator.onLine === false ? "offline" : "reconnecting");
+    // Jittered exponential back-off: 0.5 s, 1 s, 2 s… up to 30 s, ±50 %.
+    var base = Math.min(30000, 500 * Math.pow(2, attempts - 1));
+    reconnectTimer = setTimeout(connect, base * (0.5 + Math.random()));
+  }
+
+  var Live = {
+    state: "connecting",
+    on: function (type, handler) { (handlers[type] = handlers[type] || []).push(handler); return Live; },
+    onSnapshot: function (handler) { snapshotHandlers.push(handler); return Live; },
+    onState: function (handler) { stateHandlers.push(handler); return Live; },
+    announce: announce,
+    lastSeq: function () { return lastSeq; },
+    send: function (type, data) {
+      counter += 1;
+      var id = prefix + "-" + Date.now().toString(36) + "-" + counter;
+      return new Promise(function (resolve, reject) {
+        pending[id] = { type: type, data: data || {}, resolve: resolve, reject: reject };
+        order.push(id);
+        rawSend({ type: type, id: id, data: data || {} });
+      });
+    },
+    start: function (options) {
+      config = options;
+      window.addEventListener("online", function () { if (!socket && !stopped) { attempts = 0; connect(); } });
+      window.addEventListener("offline", function () {
+        setState("offline");
+        if (socket) socket.close(); // a socket over a dead network would linger until the ping timeout
+      });
+      connect();
+    }
+  };
+  window.Live = Live;
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var root = document.getElementById("live");
+    if (!root || !root.dataset.liveWs) return;
+    // Extensions (deliberation.js…) register their handlers before this runs: scripts are deferred in order.
+    setTimeout(function () {
+      Live.start({
+        path: root.dataset.liveWs,
+        sessionId: parseInt(root.dataset.liveSession, 10),
+        role: root.dataset.liveRole
+      });
+    }, 0);
+  });
+})();

@@ -1,0 +1,134 @@
+"""The live room's pages, agenda and registration, through Django's test client (no JavaScript)."""
+
+import csv
+import io
+
+import pytest
+
+from agora.models import LiveSession, Participant, Registration
+from agora.selectors import current_participant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_join_by_code_creates_a_participant_bound_to_the_browser(client, live_session):
+    response = client.post("/agoras/rejoindre/", {"code": live_session.code.lower(), "display_name": "  Amina  ",
+                                                  "organisation": "Coop", "ess_family": "cooperative"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/agoras/seance/{live_session.pk}/"
+    participant = Participant.objects.get(session=live_session)
+    assert participant.display_name == "Amina"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Vous êtes Amina" in page.content.decode()
+    assert current_participant(page.wsgi_request, live_session) == participant
+
+
+def test_joining_twice_from_the_same_browser_keeps_one_identity(client, live_session):
+    for _ in range(2):
+        client.post("/agoras/rejoindre/", {"code": live_session.code, "display_name": "Amina"})
+    assert Participant.objects.filter(session=live_session).count() == 1
+
+
+def test_join_with_a_wrong_code_says_so(client, live_session):
+    response = client.post("/agoras/rejoindre/", {"code": "ZZZZZZ", "display_name": "Amina"})
+    assert response.status_code == 200
+    assert "Aucune séance ouverte ne porte ce code" in response.content.decode()
+    assert not Participant.objects.exists()
+
+
+def test_qr_target_prefills_the_code(client, live_session):
+    response = client.get(f"/agoras/rejoindre/{live_session.code}/")
+    assert f'value="{live_session.code}"' in response.content.decode()
+
+
+def test_room_without_identity_redirects_to_join(client, live_session):
+    response = client.get(f"/agoras/seance/{live_session.pk}/")
+    assert response["Location"] == f"/agoras/rejoindre/{live_session.code}/"
+
+
+def test_facilitator_opens_a_session_with_a_scope_and_gets_the_console(client, agora, facilitator, manifesto):
+    client.force_login(facilitator)
+    clauses = list(manifesto.clauses.order_by("number")[:2])
+    response = client.post(f"/agoras/{agora.slug}/ouvrir/", {"clauses": [c.pk for c in clauses]})
+    session = LiveSession.objects.get(agora=agora)
+    assert response["Location"] == f"/agoras/seance/{session.pk}/animer/"
+    assert set(session.scope.all()) == set(clauses)
+    assert len(session.code) == 6 and not set(session.code) & set("0O1IL5S2Z8B")
+    page = client.get(response["Location"]).content.decode()
+    assert session.code in page and "Clore la séance" in page
+
+
+def test_outsider_cannot_open_console_projector_or_qr(client, live_session, outsider):
+    client.force_login(outsider)
+    for suffix in ("animer/", "projection/", "qr.svg"):
+        assert client.get(f"/agoras/seance/{live_session.pk}/{suffix}").status_code == 403
+    assert client.post(f"/agoras/seance/{live_session.pk}/phase/", {"phase": "closing"}).status_code == 403
+    live_session.refresh_from_db()
+    assert live_session.phase == "welcome"
+
+
+def test_qr_code_is_an_svg_of_the_join_url(client, live_session, facilitator):
+    client.force_login(facilitator)
+    response = client.get(f"/agoras/seance/{live_session.pk}/qr.svg")
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<?xml") and b"<svg" in response.content
+
+
+def test_facilitator_forms_without_javascript(client, live_session, facilitator, participant, clause, journal_events):
+    client.force_login(facilitator)
+    base = f"/agoras/seance/{live_session.pk}"
+    client.post(base + "/phase/", {"phase": "proposals"})
+    client.post(base + "/focus/", {"clause_id": clause.pk})
+    client.post(base + "/minuteur/", {"minutes": "5"})
+    client.post(base + "/file/", {"op": f"give:{participant.pk}"})
+    live_session.refresh_from_db()
+    assert live_session.phase == "proposals" and live_session.focus_clause == clause
+    assert live_session.timer_ends_at is not None
+    assert live_session.floor.participant == participant
+    client.post(base + "/file/", {"op": f"remove:{participant.pk}"})
+    participant.refresh_from_db()
+    assert participant.removed_at is not None
+    client.post(base + "/fermer/")
+    live_session.refresh_from_db()
+    assert live_session.closed_at is not None
+    journal_events(live_session.agora.manifesto)
+
+
+def test_participant_raises_a_hand_without_javascript(client, live_session, participant):
+    from tests.live import session_cookie
+
+    name, value = session_cookie(participant=participant).split("=")
+    client.cookies[name] = value
+    client.post(f"/agoras/seance/{live_session.pk}/main/", {"action": "raise"})
+    assert live_session.raised_hands.filter(participant=participant).exists()
+    page = client.get(f"/agoras/seance/{live_session.pk}/").content.decode()
+    assert "Baisser la main" in page
+
+
+def test_projector_shows_code_qr_and_focus(client, live_session, facilitator):
+    client.force_login(facilitator)
+    page = client.get(f"/agoras/seance/{live_session.pk}/projection/").content.decode()
+    assert live_session.code in page and "qr.svg" in page and 'aria-live="polite"' in page
+
+
+def test_agenda_and_registration_with_csv_export(client, agora, facilitator):
+    assert agora.title in client.get("/agoras/").content.decode()
+    response = client.post(f"/agoras/{agora.slug}/", {
+        "name": "Léa", "email": "Lea@Example.org", "organisation": "=cmd", "ess_family": "association",
+        "accessibility_needs": "Fauteuil", "consent": "on"})
+    assert response.status_code == 302
+    assert Registration.objects.get().email == "lea@example.org"
+    refused = client.post(f"/agoras/{agora.slug}/", {"name": "Léa", "email": "lea@example.org", "consent": "on"})
+    assert "déjà inscrite" in refused.content.decode()
+    assert client.get(f"/agoras/{agora.slug}/inscriptions.csv").status_code == 302  # login first
+    client.force_login(facilitator)
+    export = client.get(f"/agoras/{agora.slug}/inscriptions.csv")
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert rows[1][:3] == ["Léa", "lea@example.org", "'=cmd"]
+
+
+def test_registration_needs_consent(client, agora):
+    response = client.post(f"/agoras/{agora.slug}/", {"name": "Léa", "email": "lea@example.org"})
+    assert response.status_code == 200
+    assert not Registration.objects.exists()
