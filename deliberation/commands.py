@@ -15,6 +15,7 @@ from deliberation.errors import AmendmentConflict, InvalidInput, NotFound
 from deliberation.models import Amendment
 from deliberation.permissions import Actor
 from manifesto.models import Clause, Section
+from manifesto.services import clause_payload
 
 PROPOSING = {"proposals"}
 DISCUSSING = {"proposals", "supports"}
@@ -186,13 +187,17 @@ def amendments_snapshot(session, *, participant, is_facilitator: bool) -> dict:
     actor = Actor(participant=participant)
     amendments = selectors.amendments_for_session(session, actor, as_moderator=is_facilitator)
     supports = selectors.own_supports(session, participant)
+    comments = selectors.comments_by_amendment([a.pk for a in amendments])
     return {
+        "clauses": [clause_payload(c) for c in selectors.clauses_in_scope(session)],
+        "sections": [{"id": s.pk, "title": s.title} for s in selectors.sections_in_scope(session)],
         "amendments": [
             {
                 **selectors.data_for(a, actor, as_moderator=is_facilitator),
                 "totals": {"pour": a.total_pour, "contre": a.total_contre, "abstention": a.total_abstention},
                 "needs_review": selectors.needs_review(a),
                 "own_support": supports.get(a.pk),
+                "comments": comments.get(a.pk, []),
             }
             for a in amendments
         ]

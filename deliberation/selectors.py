@@ -203,3 +203,29 @@ def own_supports(session, participant) -> dict[int, str]:
     if participant is None:
         return {}
     return dict(Support.objects.filter(amendment__session=session, participant=participant).values_list("amendment_id", "value"))
+
+
+def clauses_in_scope(session):
+    """The clauses the session discusses, in reading order (an empty scope is the whole text)."""
+    from manifesto.models import Clause
+
+    scope = session.scope.all()
+    clauses = scope if scope.exists() else Clause.objects.filter(manifesto_id=session.agora.manifesto_id)
+    return clauses.order_by("section__position", "position", "id")
+
+
+def sections_in_scope(session):
+    from manifesto.models import Section
+
+    sections = Section.objects.filter(manifesto_id=session.agora.manifesto_id)
+    scope = session.scope.all()
+    if scope.exists():
+        sections = sections.filter(pk__in=scope.values("section_id"))
+    return sections.order_by("position", "id")
+
+
+def comments_by_amendment(amendment_ids: list[int]) -> dict[int, list[dict]]:
+    comments: dict[int, list[dict]] = {}
+    for comment in Comment.objects.filter(amendment_id__in=amendment_ids).select_related("author", "author_user"):
+        comments.setdefault(comment.amendment_id, []).append(comment_data(comment))
+    return comments

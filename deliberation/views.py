@@ -13,7 +13,7 @@ from deliberation import forms, permissions, selectors, services
 from deliberation.errors import AmendmentConflict, ServiceError
 from deliberation.models import Amendment, AmendmentKind, AmendmentState
 from deliberation.permissions import Actor
-from manifesto.models import Clause, EssFamily, Section
+from manifesto.models import EssFamily
 
 
 def _actor(request, session) -> Actor:
@@ -117,13 +117,9 @@ def moderation(request, session_pk):
 
 
 def _propose_form(session, data=None, initial=None):
-    manifesto_id = session.agora.manifesto_id
-    scope = session.scope.all()
-    clauses = scope if scope.exists() else Clause.objects.filter(manifesto_id=manifesto_id)
-    sections = Section.objects.filter(manifesto_id=manifesto_id)
-    if scope.exists():
-        sections = sections.filter(pk__in=scope.values("section_id"))
-    return forms.ProposeForm(data, initial=initial, clauses=clauses.order_by("section__position", "position"), sections=sections)
+    return forms.ProposeForm(
+        data, initial=initial, clauses=selectors.clauses_in_scope(session), sections=selectors.sections_in_scope(session)
+    )
 
 
 def propose(request, session_pk):
