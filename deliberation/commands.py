@@ -187,7 +187,9 @@ def amendments_snapshot(session, *, participant, is_facilitator: bool) -> dict:
     actor = Actor(participant=participant)
     amendments = selectors.amendments_for_session(session, actor, as_moderator=is_facilitator)
     supports = selectors.own_supports(session, participant)
-    comments = selectors.comments_by_amendment([a.pk for a in amendments])
+    ids = [a.pk for a in amendments]
+    comments = selectors.comments_by_amendment(ids)
+    breakdowns = selectors.support_breakdowns(ids)
     return {
         "clauses": [clause_payload(c) for c in selectors.clauses_in_scope(session)],
         "sections": [{"id": s.pk, "title": s.title} for s in selectors.sections_in_scope(session)],
@@ -198,6 +200,8 @@ def amendments_snapshot(session, *, participant, is_facilitator: bool) -> dict:
                 "needs_review": selectors.needs_review(a),
                 "own_support": supports.get(a.pk),
                 "comments": comments.get(a.pk, []),
+                "by_family": breakdowns.get(a.pk, {}),
+                "mine": permissions.is_author(actor, a),
             }
             for a in amendments
         ]

@@ -23,7 +23,7 @@ SUPPORT_VALUES = [v.value for v in SupportValue]
 
 def with_relations(queryset=None):
     queryset = Amendment.objects.all() if queryset is None else queryset
-    return queryset.select_related("session__agora", "author", "author_user", "clause", "manifesto")
+    return queryset.select_related("session__agora", "author", "author_user", "clause", "section", "manifesto")
 
 
 def proposed_text(amendment: Amendment) -> str:
@@ -151,26 +151,31 @@ def amendments_for_clause(clause, viewer) -> "OrderedDict[str, list[Amendment]]"
     return groups
 
 
-def moderation_queue(session) -> list[dict]:
-    """Per clause (in text order), every amendment of the session with its totals: the facilitator's queue."""
-    amendments = list(
-        _with_totals(with_relations(Amendment.objects.filter(session=session))).order_by(
-            "section__position", "clause__position", "number"
-        )
-    )
+def amendments_by_clause(session, viewer, *, as_moderator: bool = False) -> list[dict]:
+    """The session's amendments this person may see, grouped under their clause in text order."""
+    amendments = amendments_for_session(session, viewer, as_moderator=as_moderator)
+    return _group_by_clause(sorted(amendments, key=lambda a: (a.section.position, a.clause.position if a.clause else 10**6, a.number)))
+
+
+def _group_by_clause(amendments) -> list[dict]:
     groups: OrderedDict = OrderedDict()
     for amendment in amendments:
-        key = (amendment.section_id, amendment.clause_id if amendment.kind != AmendmentKind.INSERT else None)
-        groups.setdefault(key, []).append(amendment)
-    queue = []
+        clause_id = amendment.clause_id if amendment.clause_id else None
+        groups.setdefault((amendment.section_id, clause_id), []).append(amendment)
+    result = []
     for (section_id, clause_id), items in groups.items():
         first = items[0]
         if clause_id is not None:
-            label = _("Article %(number)s") % {"number": first.clause_number}
+            label = _("Article %(number)s") % {"number": first.clause.number}
         else:
             label = _("Nouveaux articles — %(section)s") % {"section": first.section.title}
-        queue.append({"label": label, "clause": first.clause if clause_id else None, "amendments": items})
-    return queue
+        result.append({"label": label, "clause": first.clause if clause_id else None, "amendments": items})
+    return result
+
+
+def moderation_queue(session) -> list[dict]:
+    """Per clause (in text order), every amendment of the session with its totals: the facilitator's queue."""
+    return amendments_by_clause(session, None, as_moderator=True)
 
 
 def comments_for(amendment: Amendment) -> list[Comment]:
@@ -229,3 +234,17 @@ def comments_by_amendment(amendment_ids: list[int]) -> dict[int, list[dict]]:
     for comment in Comment.objects.filter(amendment_id__in=amendment_ids).select_related("author", "author_user"):
         comments.setdefault(comment.amendment_id, []).append(comment_data(comment))
     return comments
+
+
+def support_breakdowns(amendment_ids: list[int]) -> dict[int, dict]:
+    """{amendment id: {ess_family or "": totals}} for many amendments in one query."""
+    breakdowns: dict[int, dict] = {}
+    rows = (
+        Support.objects.filter(amendment_id__in=amendment_ids)
+        .values_list("amendment_id", "value", "participant__ess_family")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for amendment_id, value, family, count in rows:
+        breakdowns.setdefault(amendment_id, {}).setdefault(family or "", empty_totals())[value] += count
+    return breakdowns

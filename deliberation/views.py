@@ -13,6 +13,7 @@ from deliberation import forms, permissions, selectors, services
 from deliberation.errors import AmendmentConflict, ServiceError
 from deliberation.models import Amendment, AmendmentKind, AmendmentState
 from deliberation.permissions import Actor
+from deliberation.words import js_words
 from manifesto.models import EssFamily
 
 
@@ -83,17 +84,21 @@ def amendment_detail(request, pk):
 def session_amendments(request, session_pk):
     """Every amendment of a session this person may see, by clause: the room without JavaScript."""
     session, actor = _session(request, session_pk)
-    amendments = selectors.amendments_for_session(session, actor)
-    for amendment in amendments:
-        amendment.review = selectors.needs_review(amendment)
-        amendment.diff_html = selectors.amendment_diff(amendment)
+    is_moderator = permissions.can_moderate_session(actor, session)
+    groups = selectors.amendments_by_clause(session, actor, as_moderator=is_moderator)
+    for group in groups:
+        for amendment in group["amendments"]:
+            amendment.review = selectors.needs_review(amendment)
+            amendment.diff_html = selectors.amendment_diff(amendment)
     context = {
         "session": session,
-        "amendments": amendments,
+        "groups": groups,
         "participant": actor.participant,
-        "is_moderator": permissions.can_moderate_session(actor, session),
-        "own_supports": selectors.own_supports(session, actor.participant),
+        "is_moderator": is_moderator,
+        # Live for those the live room lets in: its participants and facilitators.
+        "live": actor.participant is not None or is_moderator,
         "can_propose": actor.participant is not None and services.phase_allows(session, "amendment.propose"),
+        "words": js_words(),
     }
     return render(request, "deliberation/session_amendments.html", context)
 
