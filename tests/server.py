@@ -44,11 +44,12 @@ def wait_until_serving(url: str, timeout: float = 30.0) -> None:
 
 
 @contextmanager
-def daphne(env: dict, port: int | None = None):
+def daphne(env: dict, port: int | None = None, extra_args: list[str] | None = None):
     """Yield the base URL of a daphne process serving config.asgi with `env`."""
     port = port or free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *(extra_args or []),
+         "config.asgi:application"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -64,3 +65,46 @@ def daphne(env: dict, port: int | None = None):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+class Browser:
+    """A tiny HTTP client with a cookie jar and Django's CSRF dance, for real-server tests."""
+
+    def __init__(self, base: str):
+        import http.cookiejar
+
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def cookie(self, name: str) -> str | None:
+        return next((c.value for c in self.jar if c.name == name), None)
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+    def get(self, path: str) -> tuple[str, str]:
+        """(final URL, body) after redirects."""
+        with self.opener.open(self.base + path, timeout=20) as response:
+            return response.geturl(), response.read().decode()
+
+    def post(self, path: str, fields: dict | list) -> tuple[str, str]:
+        import urllib.parse
+
+        if self.cookie("csrftoken") is None:
+            self.get(path if path.startswith("/connexion") else "/connexion/")
+        items = list(fields.items()) if isinstance(fields, dict) else list(fields)
+        body = urllib.parse.urlencode(items + [("csrfmiddlewaretoken", self.cookie("csrftoken"))]).encode()
+        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
+        with self.opener.open(request, timeout=20) as response:
+            return response.geturl(), response.read().decode()
+
+    def login(self, username: str, password: str) -> None:
+        url, _ = self.post("/connexion/", {"username": username, "password": password})
+        assert "/connexion/" not in url, f"login of {username} failed"
+
+
+def prepare_database(env: dict) -> None:
+    """Migrate and load the demo data (demo facilitator `animateur` and the demo agora)."""
+    manage("migrate", "--no-input", env=env)
+    manage("load_demo", env=env)

@@ -6,6 +6,7 @@ It lives in `deliberation`, the app that may import the other two.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from agora import demo as agora_demo
 from manifesto import demo as manifesto_demo
 
 
@@ -15,7 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             text = manifesto_demo.load()
+            agora = agora_demo.load(text.manifesto)
         self.stdout.write(self.style.SUCCESS(f"Manifeste de démonstration : {text.manifesto.title}"))
+        self.stdout.write(f"Agora de démonstration : {agora.title} (/agoras/{agora.slug}/)")
         self.stdout.write("Comptes de démonstration :")
         for line in text.logins:
             self.stdout.write(f"  {line}")
