@@ -213,3 +213,29 @@ def test_clause_listing_selector_for_the_clause_page(live_session, participant, 
     assert {state: [x.pk for x in items] for state, items in amendments_for_clause(clause, None).items()} == {"open": [a.pk]}
     assert list(amendments_for_clause(clause, facilitator)) == ["open", "hidden"]
     assert Clause.objects.filter(pk=clause.pk).exists()
+
+
+def test_lists_queue_projector_and_conflict_pages_keep_xss_as_text(facilitator_client, organiser, live_session, participant, clause):
+    amendment = propose(participant, live_session, clause, clause.text.replace("première", XSS), justification=XSS)
+    services.add_comment(actor=Actor(participant=participant), amendment=amendment, stance="contre", text=XSS)
+    text_services.edit_clause(actor=organiser, clause=clause, text=clause.text.replace("première", "autre"), expected_revision=1)
+    pages = [
+        facilitator_client.get(reverse("deliberation:session", args=[live_session.pk])),
+        facilitator_client.get(reverse("deliberation:moderation", args=[live_session.pk])),
+        facilitator_client.get(reverse("agora:projector", args=[live_session.pk])),
+        facilitator_client.post(reverse("deliberation:accept", args=[amendment.pk])),  # a conflict: three texts
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        assert "<script>alert" not in page.content.decode()
+    assert "&lt;script&gt;" in pages[0].content.decode() and "&lt;script&gt;" in pages[3].content.decode()
+
+
+def test_admin_lists_amendments_read_only(client, organiser, live_session, participant, clause):
+    propose(participant, live_session, clause)
+    organiser.is_staff = organiser.is_superuser = True
+    organiser.save()
+    client.force_login(organiser)
+    page = client.get("/admin/deliberation/amendment/")
+    assert page.status_code == 200 and "Amendement n° 1" in page.content.decode()
+    assert client.get("/admin/deliberation/amendment/add/").status_code == 403
