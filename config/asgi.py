@@ -21,3 +21,16 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(live_room_patterns + manifesto_patterns))),
     }
 )
+
+# The live room keeps thousands of long-lived objects (connections, frames): with the default
+# thresholds a full collection (100–180 ms) lands in a broadcast and sets its p95. Freeze what
+# exists after start-up and collect the young generation less often (bench/room_broadcast.py,
+# docs/realtime.md). LIVE_GC_TUNING=0 turns it off, to measure the difference.
+from config.env import env_bool  # noqa: E402
+
+if env_bool("LIVE_GC_TUNING", default=True):
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1000)
