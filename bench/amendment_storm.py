@@ -9,7 +9,8 @@ oldest open one (some are stale: they merge or conflict, as in a real room). Pri
 
 - p50/p95/p99 delivery latency of every journaled event to every participant (from the
   event's journal write, Event.created_at, to its receipt by the client; same machine clock),
-- delivered/expected (events x participants),
+- delivered/expected (events x participants); like every client of the live room, the bench's
+  clients ask to resume when they see a gap in seq, and count the replayed events as delivered,
 - the rate actually reached, command replies and errors,
 - server-side accept time p50/p95 (the accept handler's time in the server, measured by a
   bench-only app, bench/storm_timing.py) and the SQL queries per accept, early in the run
@@ -157,6 +158,9 @@ class Client:
         self.marks: dict[int, float] = {}
         self.pending: dict[str, asyncio.Future] = {}
         self.first_seq = None
+        self.last_seq = None
+        self.resuming = False
+        self.resumes = 0
         self.ws = None
         self.reader = None
 
@@ -166,7 +170,7 @@ class Client:
             ping_interval=None, open_timeout=120, max_size=None,
         )
         first = json.loads(await self.ws.recv())
-        self.first_seq = first.get("seq")
+        self.first_seq = self.last_seq = first.get("seq")
         self.reader = asyncio.create_task(self.read())
 
     async def read(self):
@@ -182,9 +186,23 @@ class Client:
                     if future is not None and not future.done():
                         future.set_result(reply)
                     continue
+                if head.startswith(b'{"type":"resumed"'):
+                    self.resuming = False
+                    continue
                 match = SEQ_RE.search(frame, 0, 120)
                 if match:
-                    self.marks.setdefault(int(match.group(1)), now)
+                    seq = int(match.group(1))
+                    self.marks.setdefault(seq, now)
+                    if self.last_seq is None or seq <= self.last_seq:
+                        continue
+                    if seq == self.last_seq + 1:
+                        self.last_seq = seq
+                    elif not self.resuming:
+                        # A gap (the channel layer dropped a broadcast): ask for the missed events,
+                        # as every client of the live room does (docs/realtime.md).
+                        self.resuming = True
+                        self.resumes += 1
+                        await self.ws.send(json.dumps({"type": "resume", "data": {"seq": self.last_seq}}))
         except websockets.ConnectionClosed:
             pass
 
@@ -333,12 +351,13 @@ async def storm(args) -> None:
                 delivered += 1
                 latencies.append((received - at) * 1000)
     expected = len(created) * len(participants)
+    resumes = sum(c.resumes for c in participants)
     print_report(args, bases, join_s, run_s, ticks, proposals, supports, accepts, replies, errors, created, latencies,
-                 delivered, expected, accept_rtt, timings)
+                 delivered, expected, accept_rtt, timings, resumes)
 
 
 def print_report(args, bases, join_s, run_s, ticks, proposals, supports, accepts, replies, errors, created, latencies,
-                 delivered, expected, accept_rtt, timings):
+                 delivered, expected, accept_rtt, timings, resumes):
     mode = f"{len(bases)} daphne, " + ("Redis layer" if args.redis else "in-memory layer") + ", " + (
         "PostgreSQL" if args.database_url else "SQLite")
     print(f"amendment storm: N={args.participants} participants, {args.duration} s, {mode}; "
@@ -352,7 +371,8 @@ def print_report(args, bases, join_s, run_s, ticks, proposals, supports, accepts
     print(f"  delivery latency (journal write -> participant): p50 {percentile(latencies, 50):.1f} ms  "
           f"p95 {percentile(latencies, 95):.1f} ms  p99 {percentile(latencies, 99):.1f} ms  "
           f"max {max(latencies, default=float('nan')):.1f} ms")
-    print(f"  delivered/expected: {delivered}/{expected} ({100 * delivered / expected if expected else 0:.2f} %)")
+    print(f"  delivered/expected: {delivered}/{expected} ({100 * delivered / expected if expected else 0:.2f} %), "
+          f"{resumes} resumes after a gap (missed broadcasts replayed from the journal)")
     print(f"  accept round trip (facilitator): p50 {percentile(accept_rtt, 50):.1f} ms  p95 {percentile(accept_rtt, 95):.1f} ms")
     if timings:
         ms = [t[0] for t in timings]
