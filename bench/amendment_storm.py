@@ -255,8 +255,14 @@ async def storm(args) -> None:
         for i, cookie in enumerate(room["participants"]):
             base = bases[i % len(bases)]
             participants.append(Client(base.replace("http", "ws") + path, cookie, base))
-        for k in range(0, len(participants), 50):  # join in bursts of 50
-            await asyncio.gather(*(c.connect() for c in participants[k:k + 50]))
+        try:
+            for k in range(0, len(participants), 50):  # join in bursts of 50
+                await asyncio.gather(*(c.connect() for c in participants[k:k + 50]))
+        except Exception:
+            for log in sorted(Path(tmp).glob("daphne-*.log")):
+                lines = [line for line in log.read_text(errors="replace").splitlines() if "WSCONNECT" not in line]
+                print(f"--- {log.name}\n" + "\n".join(lines[-30:]))
+            raise
         join_s = time.perf_counter() - started
         await asyncio.sleep(2)
         start_seq = max([facilitator.first_seq or 0] + [max(c.marks, default=0) for c in participants])

@@ -121,3 +121,15 @@ def test_disjoint_amendments_accepted_together_both_apply(live_session, particip
     final = Clause.objects.get(pk=clause.pk)
     assert final.text == "Le texte de l'article 1.1, première version."
     assert final.revision == 3
+
+
+def test_simultaneous_proposals_get_distinct_numbers(live_session, clause):
+    people = [make_participant(live_session, f"P{i}") for i in range(6)]
+    results = run_together(*[
+        (lambda p=p: services.propose_amendment(
+            actor=Actor(participant=p), session=live_session, kind="modify", clause=clause, text=f"Version de {p.display_name}."
+        ))
+        for p in people
+    ])
+    assert all(isinstance(r, Amendment) for r in results), results
+    assert sorted(r.number for r in results) == [1, 2, 3, 4, 5, 6]
