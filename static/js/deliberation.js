@@ -115,7 +115,8 @@
   // ------------------------------------------------------------------ live state
   var state = {
     sessionId: null, phase: null, you: { participant: null, is_facilitator: false }, focusId: null,
-    clauses: {}, clauseOrder: [], sections: [], amendments: {}, scopeIsWholeText: true
+    clauses: {}, clauseOrder: [], sections: [], amendments: {}, scopeIsWholeText: true,
+    readOnly: false // the projector: public amendments, no controls
   };
   var root = null, listEl = null, statusEl = null, formEl = null;
 
@@ -274,7 +275,7 @@
   function renderCard(a) {
     var id = "amendement-live-" + a.id;
     var old = document.getElementById(id);
-    var canSee = !a.hidden || state.you.is_facilitator || mine(a);
+    var canSee = !a.hidden || (!state.readOnly && (state.you.is_facilitator || mine(a)));
     if (!canSee) { if (old) { old.remove(); } return; }
     // Keep what the person was typing in this card.
     var typed = {}, focused = null;
@@ -284,7 +285,7 @@
         if (key) { typed[key] = field.value; if (field === document.activeElement) { focused = key; } }
       });
     }
-    var participant = !!state.you.participant;
+    var participant = !!state.you.participant && !state.readOnly;
     var header = el("h4", {}, [
       el("a", { href: a.url, text: w("amendment", a.number) }),
       document.createTextNode(" "),
@@ -314,7 +315,7 @@
         Live.send("amendment.withdraw", { amendment_id: a.id }).then(function () { say(""); }, refused);
       }, { className: "secondary", "data-action": "withdraw" }));
     }
-    if (state.you.is_facilitator) { children.push(moderationControls(a)); }
+    if (state.you.is_facilitator && !state.readOnly) { children.push(moderationControls(a)); }
     var card = el("li", { id: id, className: "amendment state-" + a.state, "data-amendment-id": a.id, "data-state": a.state }, children);
     Object.keys(typed).forEach(function (key) {
       var field = card.querySelector("[data-" + key.replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); }) + "]");
@@ -352,7 +353,7 @@
   }
 
   function renderProposeForm() {
-    var show = !!state.you.participant && state.phase === "proposals";
+    var show = !!state.you.participant && !state.readOnly && state.phase === "proposals";
     if (!show) { formEl.textContent = ""; return; }
     if (formEl.querySelector("form")) { return; } // already there: keep what is being typed
     var kind = el("select", { id: "live-kind", name: "kind" }, ["modify", "delete", "insert"].map(function (k) {
@@ -428,6 +429,7 @@
     if (!mount()) { return; }
     var liveRoot = document.getElementById("live");
     state.sessionId = liveRoot ? parseInt(liveRoot.dataset.liveSession, 10) : null;
+    state.readOnly = !!liveRoot && liveRoot.dataset.liveRole === "projector";
 
     Live.onSnapshot(function (data) {
       var part = data.amendments || { amendments: [], clauses: [], sections: [] };

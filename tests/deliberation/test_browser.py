@@ -140,5 +140,18 @@ def test_deliberation_js_mounts_in_the_live_room_pages(server):
             section = page.locator("#live-extensions [data-deliberation]")
             expect(section).to_contain_text("Amendements", timeout=10000)
             expect(section.locator("[data-amendment-id]").first).to_contain_text("Amendement n° 1")
+
+            # On the projector (a facilitator's screen on the wall): the amendments, read only.
+            wall = browser.new_context().new_page()
+            wall.route(re.compile(r"/static/js/room(\.[0-9a-f]+)?\.js$"), with_deliberation)
+            wall.goto(f"{base}/connexion/")
+            wall.fill("input[name=username]", "animatrice")
+            wall.fill("input[name=password]", "motdepasse-de-test")
+            wall.click("main form button[type=submit]")
+            wall.wait_for_load_state()
+            wall.goto(f"{base}/agoras/seance/{data['session']}/projection/")
+            shown = wall.locator("#live-extensions [data-deliberation] [data-amendment-id]").first
+            expect(shown).to_contain_text("Amendement n° 1", timeout=10000)
+            assert wall.locator("#live-extensions [data-deliberation] button, #live-extensions [data-deliberation] form").count() == 0
         finally:
             browser.close()
