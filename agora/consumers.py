@@ -73,8 +73,10 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.sent_seq = 0
         self.replaying = True
         self.pending: list[tuple[int | None, str]] = []
-        identity = await database_sync_to_async(self._identify)()
+        # Accept first: in a join burst the handshake must not wait for the database (daphne
+        # drops handshakes that take longer than 5 s); who may stay is decided just after.
         await self.accept()
+        identity = await database_sync_to_async(self._identify_and_register)()
         if identity is None:
             with translation.override(self.language):
                 message = _("Rejoignez la séance avec son code avant de vous connecter.")
@@ -83,10 +85,6 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             return
         self.hub = live_hub.get()
         await self.hub.join(self.manifesto_id, self)
-        self.connection_key = secrets.token_hex(16)
-        await database_sync_to_async(services.connection_opened)(
-            session=self.session, participant=self.participant, user=self.scope.get("user"), key=self.connection_key
-        )
         self.hub.presence_changed(session_id=self.session_id, manifesto_id=self.manifesto_id)
         await self.resume(self._since())
 
@@ -97,6 +95,16 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         if self.connection_key:
             await database_sync_to_async(services.connection_closed)(key=self.connection_key)
             self.hub.presence_changed(session_id=self.session_id, manifesto_id=self.manifesto_id)
+
+    def _identify_and_register(self):
+        """Who is this (facilitator, participant or nobody)? Registers the connection for presence."""
+        if self._identify() is None:
+            return None
+        self.connection_key = secrets.token_hex(16)
+        services.connection_opened(
+            session=self.session, participant=self.participant, user=self.scope.get("user"), key=self.connection_key
+        )
+        return self.session
 
     def _identify(self):
         session = LiveSession.objects.select_related("agora", "agora__manifesto").filter(pk=self.session_id).first()
@@ -269,8 +277,12 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
                 _("Ce n'est pas possible pendant la phase « %(phase)s ».") % {"phase": phases.label(session.phase)},
                 command_id,
             )
+        user = self.scope.get("user")
         context = registry.CommandContext(
-            session=session, user=self.scope.get("user"), participant=participant, is_facilitator=self.is_facilitator
+            session=session,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            participant=participant,
+            is_facilitator=self.is_facilitator,
         )
         try:
             with transaction.atomic():

@@ -87,3 +87,25 @@ def snapshot_part(name: str):
 
 def snapshot_parts() -> dict[str, Callable]:
     return dict(_snapshot_parts)
+
+
+# ---------------------------------------------------------------- page parts
+#
+# Templates that other apps add to the live room's pages (participant room, console,
+# projector), inside #live-extensions, with the page's context (`session`, `role`:
+# "participant" | "facilitator" | "projector", `participant`). A part may load its own
+# script with <script defer src=...>: deferred scripts run before live.js starts, so their
+# Live.on(...) handlers are registered in time.
+#
+#     live_page_part("deliberation/_live_amendments.html")
+
+_page_parts: list[str] = []
+
+
+def live_page_part(template_name: str) -> None:
+    if template_name not in _page_parts:
+        _page_parts.append(template_name)
+
+
+def live_page_parts() -> list[str]:
+    return list(_page_parts)

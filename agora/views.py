@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agora import permissions, phases, selectors, services
+from agora import permissions, phases, registry, selectors, services
 from agora.forms import JoinForm, RegistrationForm
 from agora.models import Agora, LiveSession
 from manifesto.errors import ServiceError
@@ -51,6 +51,7 @@ def _live_context(request, session: LiveSession, **extra) -> dict:
         "presence_count": selectors.presence_count(session.pk),
         "join_url": join_url(request, session),
         "websocket_path": f"/ws/live/{session.pk}/",
+        "live_parts": registry.live_page_parts(),
         **extra,
     }
 

@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -115,19 +116,40 @@ class Swarm:
     def __init__(self, expected: int):
         self.received: list[dict[int, float]] = []
         self.expected = expected
+        self.retries = 0
+        self.failed = 0
 
     async def client(self, url: str, headers: dict, origin: str, ready: asyncio.Event, joined: list, stop: asyncio.Event,
                      hello: str | None = None):
         marks: dict[int, float] = {}
         self.received.append(marks)
         started = time.perf_counter()
-        async with websockets.connect(url, origin=origin, additional_headers=headers, max_queue=None,
-                                      ping_interval=None, open_timeout=120) as ws:
+        # Like live.js: retry a failed handshake with jittered back-off.
+        for attempt in range(8):
+            try:
+                ws = await websockets.connect(url, origin=origin, additional_headers=headers, max_queue=None,
+                                              ping_interval=None, open_timeout=60)
+                break
+            except (OSError, asyncio.TimeoutError, websockets.InvalidHandshake, websockets.ConnectionClosed):
+                self.retries += 1
+                await asyncio.sleep(min(30, 0.5 * 2**attempt) * (0.5 + random.random()))
+        else:
+            self.failed += 1
+            if len(joined) + self.failed == self.expected:
+                ready.set()
+            return
+        async with ws:
             if hello:
                 await ws.send(hello)
-            await ws.recv()  # snapshot
+            try:
+                await asyncio.wait_for(ws.recv(), 120)  # the snapshot
+            except (asyncio.TimeoutError, websockets.ConnectionClosed):
+                self.failed += 1
+                if len(joined) + self.failed == self.expected:
+                    ready.set()
+                return
             joined.append(time.perf_counter() - started)
-            if len(joined) == self.expected:
+            if len(joined) + self.failed == self.expected:
                 ready.set()
             while not stop.is_set():
                 try:
@@ -164,6 +186,10 @@ async def run_swarm(targets: list[tuple[str, dict, str]], send_event, events: in
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
     latencies = [(marks[k] - sent[k]) * 1000 for marks in swarm.received for k in sent if k in marks]
+    # Fan-out alone: each receipt after the event's first receipt (leaves out the command's own
+    # path — websocket, database transaction, channel layer — which every client shares).
+    first = {k: min((m[k] for m in swarm.received if k in m), default=None) for k in sent}
+    spread = [(marks[k] - first[k]) * 1000 for marks in swarm.received for k in sent if k in marks]
     if os.environ.get("BENCH_VERBOSE"):
         for k in sent:
             got = sorted((m[k] - sent[k]) * 1000 for m in swarm.received if k in m)
@@ -173,6 +199,7 @@ async def run_swarm(targets: list[tuple[str, dict, str]], send_event, events: in
         "n": len(targets), "joined": len(joined), "join_s": join_time, "delivered": len(latencies),
         "expected": len(targets) * events, "p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
         "p99": percentile(latencies, 99), "max": max(latencies) if latencies else float("nan"),
+        "spread95": percentile(spread, 95), "retries": swarm.retries,
     }
 
 
@@ -222,7 +249,7 @@ def start_daphne(stack: ExitStack, env: dict) -> str:
     )
     stack.callback(stop, process)
     base = f"http://127.0.0.1:{port}"
-    wait_until_serving(base + "/")
+    wait_until_serving(base + "/", timeout=120)
     return base
 
 
@@ -281,7 +308,8 @@ async def bench_baseline(n: int, events: int, rate: float) -> dict:
 def line(label: str, r: dict) -> str:
     return (f"{label:<34} p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  p99 {r['p99']:7.1f} ms  "
             f"max {r['max']:7.1f} ms  delivered {r['delivered']}/{r['expected']}  "
-            f"joined {r['joined']}/{r['n']} in {r['join_s']:.1f} s")
+            f"joined {r['joined']}/{r['n']} in {r['join_s']:.1f} s  fan-out p95 {r['spread95']:.1f} ms"
+            + (f"  ({r['retries']} handshakes retried)" if r["retries"] else ""))
 
 
 async def main() -> None:
@@ -296,13 +324,22 @@ async def main() -> None:
         os.sched_setaffinity(0, CLIENT_CORES)
     print(f"N={args.n}, M={args.events} events at {args.rate}/s, gc tuning "
           f"{'off' if os.environ.get('LIVE_GC_TUNING') == '0' else 'on'}; servers on core {SERVER_CORES}, clients on core 1")
+    print(f"load average before: {os.getloadavg()[0]:.2f} (other processes share these cores)")
     baseline = await bench_baseline(args.n, args.events, args.rate)
     print(line("raw websockets broadcast", baseline), flush=True)
+    results = []
     for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
         result = await bench_live(mode, args.n, args.events, args.rate, args.redis_url)
-        ratio = result["p95"] / baseline["p95"] if baseline["p95"] else float("nan")
-        print(line(f"coécrire, {mode}", result) + f"  p95 = {ratio:.1f}× raw", flush=True)
-
+        results.append((mode, result))
+        print(line(f"coécrire, {mode}", result), flush=True)
+    # The raw baseline again: on a shared machine the reference is the better of the two runs.
+    again = await bench_baseline(args.n, args.events, args.rate)
+    print(line("raw websockets broadcast, again", again), flush=True)
+    reference = min(baseline["p95"], again["p95"])
+    for mode, result in results:
+        print(f"p95 of coécrire, {mode} = {result['p95']:.1f} ms = {result['p95'] / reference:.1f}× the raw "
+              f"baseline ({reference:.1f} ms)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 if __name__ == "__main__":
     asyncio.run(main())
