@@ -181,6 +181,9 @@ def reopen(ctx: CommandContext, data: dict) -> dict:
 # ------------------------------------------------------------------------- snapshot
 
 
+registry.live_page_part("deliberation/_live_amendments.html")
+
+
 @registry.snapshot_part("amendments")
 def amendments_snapshot(session, *, participant, is_facilitator: bool) -> dict:
     """The session's amendments as this person may see them, their totals and their own voices."""

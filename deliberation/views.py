@@ -13,7 +13,6 @@ from deliberation import forms, permissions, selectors, services
 from deliberation.errors import AmendmentConflict, ServiceError
 from deliberation.models import Amendment, AmendmentKind, AmendmentState
 from deliberation.permissions import Actor
-from deliberation.words import js_words
 from manifesto.models import EssFamily
 
 
@@ -98,7 +97,6 @@ def session_amendments(request, session_pk):
         # Live for those the live room lets in: its participants and facilitators.
         "live": actor.participant is not None or is_moderator,
         "can_propose": actor.participant is not None and services.phase_allows(session, "amendment.propose"),
-        "words": js_words(),
     }
     return render(request, "deliberation/session_amendments.html", context)
 

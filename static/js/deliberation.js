@@ -130,8 +130,9 @@
     }
     var words = document.getElementById("deliberation-words");
     if (words) { Object.assign(WORDS, JSON.parse(words.textContent)); }
-    root.textContent = "";
-    root.appendChild(el("h2", { id: "deliberation-title", text: w("title") }));
+    // What the server rendered for readers without JavaScript gives way to the live list.
+    Array.prototype.forEach.call(root.querySelectorAll("[data-deliberation-static]"), function (node) { node.remove(); });
+    if (!root.querySelector("h2")) { root.appendChild(el("h2", { id: "deliberation-title", text: w("title") })); }
     statusEl = el("p", { className: "deliberation-status", role: "alert", "data-deliberation-status": "" });
     formEl = el("div", { "data-propose": "" });
     listEl = el("div", { className: "amendment-groups stack", "data-amendment-groups": "" });

@@ -1,7 +1,6 @@
 """A full round in real browsers on a real daphne: propose on a phone, see and support, accept, the text changes."""
 
 import json
-import re
 import sqlite3
 import subprocess
 import sys
@@ -15,7 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 SETUP = """
 import json
-import re
 from agora import services as agora_services
 from agora.models import Phase
 from tests.factories import make_agora, make_manifesto, make_user
@@ -120,8 +118,7 @@ def test_propose_on_a_phone_see_support_accept_and_the_text_changes_everywhere(s
 
 
 def test_deliberation_js_mounts_in_the_live_room_pages(server):
-    """The room and the console leave #live-extensions for other apps: deliberation.js fills it
-    once the page loads it (here appended to room.js, as agora/_scripts.html would include it)."""
+    """The live room's pages include deliberation's page part (agora.registry.live_page_part)."""
     from playwright.sync_api import expect, sync_playwright
 
     base, data, _database = server
@@ -129,13 +126,6 @@ def test_deliberation_js_mounts_in_the_live_room_pages(server):
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
             page = browser.new_context().new_page()
-            extension = (ROOT / "static/js/deliberation.js").read_text()
-
-            def with_deliberation(route):
-                response = route.fetch()
-                route.fulfill(response=response, body=response.text() + "\n" + extension)
-
-            page.route(re.compile(r"/static/js/room(\.[0-9a-f]+)?\.js$"), with_deliberation)
             join(page, base, data["code"], "Zoé")
             section = page.locator("#live-extensions [data-deliberation]")
             expect(section).to_contain_text("Amendements", timeout=10000)
@@ -143,7 +133,6 @@ def test_deliberation_js_mounts_in_the_live_room_pages(server):
 
             # On the projector (a facilitator's screen on the wall): the amendments, read only.
             wall = browser.new_context().new_page()
-            wall.route(re.compile(r"/static/js/room(\.[0-9a-f]+)?\.js$"), with_deliberation)
             wall.goto(f"{base}/connexion/")
             wall.fill("input[name=username]", "animatrice")
             wall.fill("input[name=password]", "motdepasse-de-test")
