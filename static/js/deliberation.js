@@ -344,8 +344,8 @@
     if (any && empty) { empty.remove(); }
   }
 
-  function renderAll() {
-    listEl.textContent = "";
+  function renderAll(fresh) {
+    if (fresh) { listEl.textContent = ""; } // a snapshot replaces everything; otherwise cards update in place
     Object.keys(state.amendments).map(function (id) { return state.amendments[id]; })
       .sort(function (x, y) { return x.number - y.number; })
       .forEach(renderCard);
@@ -446,7 +446,7 @@
       state.amendments = {};
       part.amendments.forEach(function (a) { state.amendments[a.id] = a; });
       formEl.textContent = "";
-      renderAll();
+      renderAll(true);
     });
 
     ["amendment.proposed", "amendment.edited", "amendment.withdrawn", "amendment.accepted", "amendment.rejected",
@@ -503,7 +503,7 @@
       var group = listEl.querySelector('[data-group="c' + data.id + '"]');
       if (group) { group.remove(); }
       formEl.textContent = "";
-      renderAll();
+      renderAll(true);
     });
 
     Live.on("session.phase_changed", function (data) {
