@@ -82,6 +82,7 @@ def edit(ctx: CommandContext, data: dict) -> dict:
         amendment=_amendment(ctx, data["amendment_id"]),
         text=data["text"],
         justification=data["justification"],
+        rebase=data["rebase"],
     )
     return _ack(amendment, ctx)
 

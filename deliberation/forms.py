@@ -39,6 +39,8 @@ class ProposeForm(forms.Form):
 
 class EditForm(forms.Form):
     text = forms.CharField(label=_("Texte proposé"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=MAX_CLAUSE_LENGTH)
+    # Shown when the clause changed since: the author rewrites against the current text.
+    rebase = forms.BooleanField(label=_("Mon texte part du texte actuel de l'article"), required=False)
     justification = forms.CharField(
         label=_("Exposé des motifs"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MAX_JUSTIFICATION_LENGTH
     )

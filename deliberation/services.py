@@ -228,13 +228,24 @@ def propose_amendment(
 
 
 @transaction.atomic
-def edit_amendment(*, actor: Actor, amendment: Amendment, text: str, justification: str) -> Amendment:
-    """Its author rewrites an open amendment (still against the same base)."""
+def edit_amendment(
+    *, actor: Actor, amendment: Amendment, text: str, justification: str, rebase: bool = False
+) -> Amendment:
+    """Its author rewrites an open amendment.
+
+    With `rebase`, the new text is written against the clause as it stands now (the author
+    revised an amendment flagged "à revoir"); otherwise against the text it was first written on.
+    """
     amendment = _locked(amendment)
     if not permissions.is_author(actor, amendment):
         raise PermissionDenied(_("Seul·e l'auteur·rice peut modifier cet amendement."))
     _require_participant(actor, amendment.session, "amendment.edit")
     _require_open(amendment)
+    if rebase and amendment.kind != AmendmentKind.INSERT:
+        current = Clause.objects.filter(pk=amendment.clause_id).first() if amendment.clause_id else None
+        if current is None:
+            raise ClauseConflict(_("L'article visé par cet amendement a été supprimé entre-temps."))
+        amendment.base_text, amendment.base_revision = current.text, current.revision
     amendment.text = _clean_amendment_text(amendment.kind, text)
     amendment.justification = _clean_justification(justification)
     if amendment.kind == AmendmentKind.MODIFY and amendment.text == amendment.base_text:

@@ -13,6 +13,7 @@ from deliberation import forms, permissions, selectors, services
 from deliberation.errors import AmendmentConflict, ServiceError
 from deliberation.models import Amendment, AmendmentKind, AmendmentState
 from deliberation.permissions import Actor
+from manifesto.merge import three_way_merge
 from manifesto.models import EssFamily
 
 
@@ -157,19 +158,30 @@ def edit(request, pk):
     amendment, actor = _amendment(request, pk)
     if not permissions.can_edit_amendment(actor, amendment):
         raise Http404
-    form = forms.EditForm(
-        request.POST if request.method == "POST" else None,
-        initial={"text": amendment.text, "justification": amendment.justification},
-    )
+    stale = selectors.needs_review(amendment) and amendment.clause_id is not None
+    initial = {"text": amendment.text, "justification": amendment.justification}
+    if stale:
+        # Offer the amendment carried over onto the current text when the two merge cleanly.
+        merged = three_way_merge(base=amendment.base_text, current=amendment.clause.text, proposed=amendment.text)
+        initial.update(rebase=True, text=merged.text if not merged.conflict else amendment.text)
+    form = forms.EditForm(request.POST if request.method == "POST" else None, initial=initial)
+    if not stale:
+        del form.fields["rebase"]
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_amendment(actor=actor, amendment=amendment, **form.cleaned_data)
+            services.edit_amendment(
+                actor=actor,
+                amendment=amendment,
+                text=form.cleaned_data["text"],
+                justification=form.cleaned_data["justification"],
+                rebase=form.cleaned_data.get("rebase", False),
+            )
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Votre amendement est modifié."))
             return redirect(amendment)
-    return render(request, "deliberation/edit.html", {"amendment": amendment, "form": form})
+    return render(request, "deliberation/edit.html", {"amendment": amendment, "form": form, "stale": stale})
 
 
 @require_POST

@@ -152,7 +152,8 @@ DELIBERATION_COMMANDS: dict[str, Shape] = _shapes(
         "text": str,
         "justification": str,
     },
-    amendment__edit={"amendment_id": int, "text": str, "justification": str},
+    # rebase: the text is written against the clause as it stands now ("à revoir" amendments)
+    amendment__edit={"amendment_id": int, "text": str, "justification": str, "rebase": bool},
     amendment__withdraw={"amendment_id": int},
     support__set={"amendment_id": int, "value": str},  # pour | contre | abstention
     comment__add={"amendment_id": int, "stance": str, "text": str},  # stance: pour | contre

@@ -136,6 +136,19 @@ def test_author_edits_an_open_amendment(as_participant, live_session, clause, jo
     assert edited.history.first().history_change_reason == "Amendement modifié par son auteur·rice"
 
 
+def test_author_rebases_a_stale_amendment_on_the_current_text(as_participant, as_facilitator, organiser, live_session, clause):
+    amendment = propose(as_participant, live_session, clause, "Une proposition.")
+    text_services.edit_clause(actor=organiser, clause=clause, text="Le texte a changé.", expected_revision=1)
+    amendment.refresh_from_db()
+    assert selectors.needs_review(amendment)
+    services.edit_amendment(actor=as_participant, amendment=amendment, text="Le texte a bien changé.", justification="", rebase=True)
+    amendment.refresh_from_db()
+    assert (amendment.base_text, amendment.base_revision) == ("Le texte a changé.", 2)
+    assert not selectors.needs_review(amendment)
+    acceptance = services.accept_amendment(actor=as_facilitator, amendment=amendment)
+    assert not acceptance.merged and acceptance.clause.text == "Le texte a bien changé."
+
+
 def test_someone_else_cannot_edit_or_withdraw(as_participant, other_participant, live_session, clause):
     amendment = propose(as_participant, live_session, clause)
     other = Actor(participant=other_participant)

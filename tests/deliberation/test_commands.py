@@ -104,7 +104,7 @@ async def test_out_of_scope_clause_is_refused(live_session, participant, manifes
 async def test_author_edits_and_withdraws(live_session, participant, second, clause):
     amendment = await propose(participant, live_session, clause)
     async with room(live_session, participant=participant) as ws, room(live_session, participant=second) as other:
-        reply = await command(ws, "amendment.edit", {"amendment_id": amendment.pk, "text": "Reformulé.", "justification": "Mieux."})
+        reply = await command(ws, "amendment.edit", {"amendment_id": amendment.pk, "text": "Reformulé.", "justification": "Mieux.", "rebase": False})
         assert reply["type"] == "ack" and reply["data"]["amendment"]["text"] == "Reformulé."
         check_wire(await next_of(other, "amendment.edited"))
         refused = await command(other, "amendment.withdraw", {"amendment_id": amendment.pk})

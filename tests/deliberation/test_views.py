@@ -115,6 +115,19 @@ def test_author_edits_and_withdraws_by_form(participant_client, live_session, pa
     assert amendment.state == AmendmentState.WITHDRAWN
 
 
+def test_stale_amendment_edit_page_offers_the_proposal_on_the_current_text(participant_client, organiser, live_session, participant, clause):
+    amendment = propose(participant, live_session, clause, clause.text.replace("première", "seconde"))
+    text_services.edit_clause(actor=organiser, clause=clause, text=clause.text.replace("Texte", "Le texte"), expected_revision=1)
+    page = participant_client.get(reverse("deliberation:edit", args=[amendment.pk])).content.decode()
+    assert "Le texte de l&#x27;article 1.1, seconde rédaction." in page and 'name="rebase"' in page
+    participant_client.post(
+        reverse("deliberation:edit", args=[amendment.pk]),
+        {"text": "Le texte de l'article 1.1, seconde rédaction.", "justification": "", "rebase": "on"},
+    )
+    amendment.refresh_from_db()
+    assert amendment.base_revision == 2 and amendment.base_text == "Le texte de l'article 1.1, première rédaction."
+
+
 def test_facilitator_accepts_by_form(facilitator_client, live_session, participant, clause):
     amendment = propose(participant, live_session, clause, "Adopté par formulaire.")
     response = facilitator_client.post(reverse("deliberation:accept", args=[amendment.pk]), follow=True)
