@@ -76,17 +76,37 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         # Accept first: in a join burst the handshake must not wait for the database (daphne
         # drops handshakes that take longer than 5 s); who may stay is decided just after.
         await self.accept()
-        identity = await database_sync_to_async(self._identify_and_register)()
-        if identity is None:
-            with translation.override(self.language):
-                message = _("Rejoignez la séance avec son code avant de vous connecter.")
-            await self.send_json(error("not_joined", message))
-            await self.close(code=CLOSE_NOT_ALLOWED)
-            return
         self.hub = live_hub.get()
-        await self.hub.join(self.manifesto_id, self)
+        since = self._since()
+        known = self.hub.manifesto_of.get(self.session_id)
+        if known is not None:
+            # The usual case: join the hub first (so nothing committed from now on is missed),
+            # then identify, register and read the journal in ONE database hop.
+            await self.hub.join(known, self)
+            opened = await database_sync_to_async(self._open)(since)
+            if opened is None:
+                self.hub.leave(known, self)
+                return await self.refuse()
+            catch_up = opened
+        else:
+            if await database_sync_to_async(self._identify_and_register)() is None:
+                return await self.refuse()
+            self.hub.manifesto_of[self.session_id] = self.manifesto_id
+            await self.hub.join(self.manifesto_id, self)
+            catch_up = None
         self.hub.presence_changed(session_id=self.session_id, manifesto_id=self.manifesto_id)
-        await self.resume(self._since())
+        await self.resume(since, catch_up=catch_up)
+
+    async def refuse(self) -> None:
+        with translation.override(self.language):
+            message = _("Rejoignez la séance avec son code avant de vous connecter.")
+        await self.send_json(error("not_joined", message))
+        await self.close(code=CLOSE_NOT_ALLOWED)
+
+    def _open(self, since):
+        if self._identify_and_register() is None:
+            return None
+        return self._catch_up(since)
 
     async def disconnect(self, code):
         if self.manifesto_id is None or not hasattr(self, "hub"):
@@ -159,7 +179,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await self.send_json(error("removed", message))
         await self.close(code=CLOSE_NOT_ALLOWED)
 
-    async def resume(self, since: int | None) -> None:
+    async def resume(self, since: int | None, *, catch_up=None) -> None:
         """Send what the client missed after `since` (or a snapshot), then the live events held meanwhile.
 
         The hub already delivers to this connection, so nothing committed after the journal
@@ -167,9 +187,8 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         """
         self.replaying = True
         try:
-            events, last_seq = await database_sync_to_async(self._missed)(since)
-            if events is None:
-                state = await database_sync_to_async(self._snapshot)()
+            events, state = catch_up or await database_sync_to_async(self._catch_up)(since)
+            if state is not None:
                 self.sent_seq = state["seq"]
                 await self.send_json(state)
             else:
@@ -184,6 +203,11 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
                     await self.base_send({"type": "websocket.send", "text": frame})
         finally:
             self.replaying = False
+
+    def _catch_up(self, since) -> tuple[list | None, dict | None]:
+        """(missed events, None), or (None, snapshot) when a replay is impossible."""
+        events, _last_seq = self._missed(since)
+        return (events, None) if events is not None else (None, self._snapshot())
 
     def _missed(self, since):
         last_seq = Manifesto.objects.values_list("last_seq", flat=True).get(pk=self.manifesto_id)

@@ -1,7 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from manifesto.models import EssFamily
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.text import slugify
+
+from manifesto.models import EssFamily, Manifesto
 
 FAMILY_CHOICES = [("", _("— (facultatif)"))] + list(EssFamily.choices)
 
@@ -26,3 +30,43 @@ class RegistrationForm(forms.Form):
                                           widget=forms.Textarea(attrs={"rows": 3}))
     consent = forms.BooleanField(
         label=_("J'accepte que ces informations soient utilisées pour organiser l'agora et transmises à son équipe d'animation."))
+
+
+class AgoraForm(forms.Form):
+    manifesto = forms.ModelChoiceField(label=_("Manifeste"), queryset=Manifesto.objects.none())
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Début"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Fin"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    departement = forms.CharField(label=_("Département"), max_length=80, required=False)
+    region = forms.CharField(label=_("Région"), max_length=80, required=False)
+    venue = forms.CharField(label=_("Adresse du lieu"), max_length=300, required=False)
+    online_url = forms.URLField(label=_("Lien en ligne"), required=False, assume_scheme="https")
+    host_organisation = forms.CharField(label=_("Structure d'accueil"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    facilitators = forms.CharField(
+        label=_("Animateur·rices (identifiants ou adresses e-mail, un par ligne)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, manifestos, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manifesto"].queryset = manifestos
+
+    def clean_facilitators(self):
+        names = [n.strip() for n in self.cleaned_data["facilitators"].replace(",", "\n").splitlines() if n.strip()]
+        users, unknown = [], []
+        for name in names:
+            user = get_user_model().objects.filter(Q(username=name) | Q(email__iexact=name)).first()
+            (users.append(user) if user else unknown.append(name))
+        if unknown:
+            raise forms.ValidationError(_("Comptes inconnus : %(names)s.") % {"names": ", ".join(unknown)})
+        return users
+
+    def slug(self) -> str:
+        from agora.models import Agora
+
+        base = slugify(self.cleaned_data["title"])[:70] or "agora"
+        slug, n = base, 1
+        while Agora.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug

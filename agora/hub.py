@@ -68,6 +68,7 @@ class Hub:
         self._tasks: list[asyncio.Task] = []
         self._started: asyncio.Task | None = None
         self._dirty_presence: dict[int, int] = {}  # session id -> manifesto id
+        self.manifesto_of: dict[int, int] = {}  # session id -> manifesto id (never changes)
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -93,6 +93,31 @@ def register(*, agora: Agora, name: str, email: str, organisation: str = "", ess
     )
 
 
+@transaction.atomic
+def create_agora(*, actor, manifesto, title: str, slug: str, starts_at, ends_at, departement: str = "",
+                 region: str = "", venue: str = "", online_url: str = "", host_organisation: str = "",
+                 description: str = "", facilitators=()) -> Agora:
+    """An organiser of the manifesto creates an agora and assigns its facilitators."""
+    if not permissions.can_manage_agoras(actor, manifesto):
+        raise PermissionDenied(_("Seul·es les organisateur·rices du manifeste peuvent créer une agora."))
+    title = " ".join((title or "").split())
+    if not title:
+        raise InvalidInput(_("Indiquez le titre de l'agora."))
+    if Agora.objects.filter(slug=slug).exists():
+        raise InvalidInput(_("Une agora porte déjà cet identifiant."))
+    if ends_at <= starts_at:
+        raise InvalidInput(_("L'agora doit finir après avoir commencé."))
+    if not (venue or online_url):
+        raise InvalidInput(_("Indiquez un lieu ou un lien en ligne."))
+    agora = Agora.objects.create(
+        manifesto=manifesto, title=title[:200], slug=slug, starts_at=starts_at, ends_at=ends_at,
+        departement=departement.strip(), region=region.strip(), venue=venue.strip(), online_url=online_url,
+        host_organisation=host_organisation.strip(), description=description.strip(),
+    )
+    agora.facilitators.set(facilitators)
+    return agora
+
+
 # ------------------------------------------------------------------------- sessions
 
 

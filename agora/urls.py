@@ -6,6 +6,7 @@ app_name = "agora"
 
 urlpatterns = [
     path("", views.agenda, name="agenda"),
+    path("nouvelle/", views.create, name="create"),
     path("rejoindre/", views.join, name="join"),
     path("rejoindre/<str:code>/", views.join, name="join_code"),
     path("seance/<int:pk>/", views.room, name="room"),

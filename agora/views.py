@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agora import permissions, phases, registry, selectors, services
-from agora.forms import JoinForm, RegistrationForm
+from agora.forms import AgoraForm, JoinForm, RegistrationForm
 from agora.models import Agora, LiveSession
 from manifesto.errors import ServiceError
+from manifesto.models import Manifesto
 
 
 def _session_or_404(pk: int) -> LiveSession:
@@ -65,7 +66,27 @@ def agenda(request):
     return render(request, "agora/agenda.html", {
         "upcoming": agoras.filter(ends_at__gte=now).order_by("starts_at"),
         "past": agoras.filter(ends_at__lt=now).order_by("-starts_at"),
+        "can_create": request.user.is_authenticated
+        and (request.user.is_superuser or request.user.organised_manifestos.exists()),
     })
+
+
+@login_required
+def create(request):
+    manifestos = Manifesto.objects.all() if request.user.is_superuser else request.user.organised_manifestos.all()
+    if not manifestos.exists():
+        raise HttpForbidden
+    form = AgoraForm(request.POST or None, manifestos=manifestos)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            agora = services.create_agora(actor=request.user, slug=form.slug(), **data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("L'agora est créée."))
+            return redirect(agora.get_absolute_url())
+    return render(request, "agora/create.html", {"form": form})
 
 
 def detail(request, slug):

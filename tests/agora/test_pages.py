@@ -132,3 +132,21 @@ def test_registration_needs_consent(client, agora):
     response = client.post(f"/agoras/{agora.slug}/", {"name": "Léa", "email": "lea@example.org"})
     assert response.status_code == 200
     assert not Registration.objects.exists()
+
+
+def test_organiser_creates_an_agora_and_assigns_facilitators(client, organiser, manifesto, facilitator):
+    client.force_login(organiser)
+    response = client.post("/agoras/nouvelle/", {
+        "manifesto": manifesto.pk, "title": "Agora de Rennes", "starts_at": "2026-12-03T18:00",
+        "ends_at": "2026-12-03T21:00", "departement": "Ille-et-Vilaine", "region": "Bretagne",
+        "venue": "Le Tiers-Lieu, Rennes", "facilitators": "animateur"})
+    from agora.models import Agora
+
+    agora = Agora.objects.get(title="Agora de Rennes")
+    assert response["Location"] == f"/agoras/{agora.slug}/"
+    assert list(agora.facilitators.all()) == [facilitator]
+
+
+def test_outsider_cannot_create_an_agora(client, outsider, manifesto):
+    client.force_login(outsider)
+    assert client.get("/agoras/nouvelle/").status_code == 403
