@@ -241,10 +241,14 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+DAPHNE_ARGS: list[str] = []
+
+
 def start_daphne(stack: ExitStack, env: dict) -> str:
     port = free_port()
     process = subprocess.Popen(
-        pinned([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]),
+        pinned([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *DAPHNE_ARGS,
+                "config.asgi:application"]),
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     stack.callback(stop, process)
@@ -319,10 +323,12 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=2.0, help="events a second (default 2)")
     parser.add_argument("--modes", default="embedded,redis-2-daphne")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2"))
+    parser.add_argument("--daphne-args", default="", help='extra daphne arguments, e.g. "--websocket_connect_timeout 30"')
     args = parser.parse_args()
+    DAPHNE_ARGS.extend(args.daphne_args.split())
     if (os.cpu_count() or 1) >= 2:
         os.sched_setaffinity(0, CLIENT_CORES)
-    print(f"N={args.n}, M={args.events} events at {args.rate}/s, gc tuning "
+    print(f"N={args.n}, M={args.events} events at {args.rate}/s, daphne {' '.join(DAPHNE_ARGS) or 'defaults'}, gc tuning "
           f"{'off' if os.environ.get('LIVE_GC_TUNING') == '0' else 'on'}; servers on core {SERVER_CORES}, clients on core 1")
     print(f"load average before: {os.getloadavg()[0]:.2f} (other processes share these cores)")
     baseline = await bench_baseline(args.n, args.events, args.rate)
