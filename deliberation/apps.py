@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class DeliberationConfig(AppConfig):
     name = "deliberation"
     verbose_name = _("Délibération")
+
+    def ready(self):
+        # Registers deliberation's live commands with the live room (agora.registry).
+        from deliberation import commands  # noqa: F401

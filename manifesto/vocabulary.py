@@ -79,7 +79,50 @@ AGORA_EVENTS: dict[str, Shape] = _shapes(
 )
 
 # ---------------------------------------------------------------- events: deliberation
-DELIBERATION_EVENTS: dict[str, Shape] = _shapes()
+# AMENDMENT is what everyone in the room may see. A hidden amendment is sent with "hidden": true
+# and empty text, base_text, justification and diff_html; its author and the facilitators read
+# it over HTTP. diff_html is escaped server-side (<ins>/<del> around escaped text).
+AMENDMENT = {
+    "id": int,
+    "number": int,
+    "session_id": (int, NONE),
+    "agora": str,
+    "author": str,
+    "kind": str,  # modify | delete | insert
+    "clause_id": (int, NONE),
+    "clause_number": (int, NONE),
+    "section_id": int,
+    "base_revision": (int, NONE),
+    "base_text": str,
+    "text": str,
+    "justification": str,
+    "diff_html": str,
+    "state": str,  # open | accepted | rejected | duplicate | merged | withdrawn | hidden
+    "hidden": bool,
+    "decision_reason": str,
+    "duplicate_of": (int, NONE),  # amendment id
+    "merged_into": (int, NONE),  # amendment id
+    "url": str,
+}
+SUPPORT_TOTALS = {"pour": int, "contre": int, "abstention": int}
+COMMENT = {"id": int, "amendment_id": int, "author": str, "stance": str, "text": str, "created_at": str}
+
+_AMENDMENT_EVENT = {"amendment": dict, "session_id": (int, NONE)}
+DELIBERATION_EVENTS: dict[str, Shape] = _shapes(
+    amendment__proposed=_AMENDMENT_EVENT,
+    amendment__edited=_AMENDMENT_EVENT,
+    amendment__withdrawn=_AMENDMENT_EVENT,
+    # merged: the clause had changed since the amendment's base and both changes were kept.
+    amendment__accepted={**_AMENDMENT_EVENT, "merged": bool, "clause_id": (int, NONE), "revision": (int, NONE)},
+    amendment__rejected=_AMENDMENT_EVENT,
+    amendment__marked_duplicate=_AMENDMENT_EVENT,
+    amendment__merged=_AMENDMENT_EVENT,  # an original folded into a compromise (amendment.merged_into)
+    amendment__hidden=_AMENDMENT_EVENT,
+    amendment__reopened=_AMENDMENT_EVENT,
+    # totals: SUPPORT_TOTALS; by_family: {ess_family or "": SUPPORT_TOTALS}. Who said what is not broadcast.
+    support__changed={"amendment_id": int, "session_id": (int, NONE), "totals": dict, "by_family": dict},
+    comment__added={"comment": dict, "session_id": (int, NONE)},
+)
 
 # ---------------------------------------------------------------- events: signatures (manifesto)
 # The counter frame is not journaled (no seq): each one carries the whole count.
@@ -113,7 +156,28 @@ AGORA_COMMANDS: dict[str, Shape] = _shapes(
     queue__clear={},
     presence__list={},  # the facilitator asks who is present; the ack carries the list
 )
-DELIBERATION_COMMANDS: dict[str, Shape] = _shapes()
+DELIBERATION_COMMANDS: dict[str, Shape] = _shapes(
+    # participants
+    amendment__propose={
+        "kind": str,  # modify | delete | insert
+        "clause_id": (int, NONE),  # modify/delete: the clause; insert: the clause it follows (null: end of section)
+        "section_id": (int, NONE),  # insert at the end of a section
+        "text": str,
+        "justification": str,
+    },
+    # rebase: the text is written against the clause as it stands now ("à revoir" amendments)
+    amendment__edit={"amendment_id": int, "text": str, "justification": str, "rebase": bool},
+    amendment__withdraw={"amendment_id": int},
+    support__set={"amendment_id": int, "value": str},  # pour | contre | abstention
+    comment__add={"amendment_id": int, "stance": str, "text": str},  # stance: pour | contre
+    # facilitators
+    amendment__accept={"amendment_id": int, "resolved_text": (str, NONE), "expected_revision": (int, NONE)},
+    amendment__reject={"amendment_id": int, "reason": str},
+    amendment__mark_duplicate={"amendment_id": int, "duplicate_of": int},
+    amendment__merge={"amendment_ids": list, "text": str, "justification": str},
+    amendment__hide={"amendment_id": int, "reason": str},
+    amendment__reopen={"amendment_id": int},
+)
 
 COMMANDS: dict[str, Shape] = {**AGORA_COMMANDS, **DELIBERATION_COMMANDS}
 

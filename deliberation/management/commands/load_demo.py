@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from agora import demo as agora_demo
+from deliberation import demo as deliberation_demo
 from manifesto import demo as manifesto_demo
 
 
@@ -17,8 +18,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             text = manifesto_demo.load()
             agora = agora_demo.load(text.manifesto)
+            amendments = deliberation_demo.load(agora)
         self.stdout.write(self.style.SUCCESS(f"Manifeste de démonstration : {text.manifesto.title}"))
         self.stdout.write(f"Agora de démonstration : {agora.title} (/agoras/{agora.slug}/)")
+        self.stdout.write(f"Amendements de démonstration : {amendments}")
         self.stdout.write("Comptes de démonstration :")
         for line in text.logins:
             self.stdout.write(f"  {line}")

@@ -1,0 +1,34 @@
+"""Read-mostly admin: changes go through deliberation.services, so the admin shows and searches."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from deliberation.models import Amendment, Comment, Support
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["number", "manifesto", "kind", "clause_number", "state", "session", "created_at"]
+    list_filter = ["state", "kind", "manifesto"]
+    search_fields = ["text", "justification", "author__display_name"]
+    list_select_related = ["manifesto", "session__agora"]
+
+
+@admin.register(Support)
+class SupportAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["amendment", "participant", "value", "updated_at"]
+    list_filter = ["value"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["amendment", "stance", "created_at"]
+    search_fields = ["text"]

@@ -1,0 +1,213 @@
+"""Deliberation's live commands, registered with the live room (agora.registry).
+
+Each handler parses the command's data (its shape is already validated against
+manifesto.vocabulary), calls one service and returns the ack's data. Imported from
+DeliberationConfig.ready().
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from agora import registry
+from agora.registry import CommandContext, command
+from deliberation import permissions, selectors, services
+from deliberation.errors import AmendmentConflict, InvalidInput, NotFound
+from deliberation.models import Amendment
+from deliberation.permissions import Actor
+from manifesto.models import Clause, Section
+from manifesto.services import clause_payload
+
+PROPOSING = {"proposals"}
+DISCUSSING = {"proposals", "supports"}
+
+
+def actor_of(ctx: CommandContext) -> Actor:
+    return Actor(user=ctx.user, participant=ctx.participant)
+
+
+def _amendment(ctx: CommandContext, amendment_id) -> Amendment:
+    amendment = (
+        selectors.with_relations()
+        .filter(pk=amendment_id, manifesto_id=ctx.session.agora.manifesto_id)
+        .first()
+    )
+    if amendment is None or not permissions.can_view_amendment(actor_of(ctx), amendment):
+        raise NotFound()
+    return amendment
+
+
+def _clause(ctx: CommandContext, clause_id) -> Clause | None:
+    if clause_id is None:
+        return None
+    clause = Clause.objects.filter(pk=clause_id, manifesto_id=ctx.session.agora.manifesto_id).first()
+    if clause is None:
+        raise InvalidInput(_("Cet article est introuvable."))
+    return clause
+
+
+def _section(ctx: CommandContext, section_id) -> Section | None:
+    if section_id is None:
+        return None
+    section = Section.objects.filter(pk=section_id, manifesto_id=ctx.session.agora.manifesto_id).first()
+    if section is None:
+        raise InvalidInput(_("Cette partie est introuvable."))
+    return section
+
+
+def _ack(amendment: Amendment, ctx: CommandContext) -> dict:
+    return {"amendment": selectors.data_for(amendment, actor_of(ctx))}
+
+
+# ------------------------------------------------------------------------- participants
+
+
+@command("amendment.propose", roles={"participant"}, phases=PROPOSING)
+def propose(ctx: CommandContext, data: dict) -> dict:
+    amendment = services.propose_amendment(
+        actor=actor_of(ctx),
+        session=ctx.session,
+        kind=data["kind"],
+        clause=_clause(ctx, data["clause_id"]),
+        section=_section(ctx, data["section_id"]),
+        text=data["text"],
+        justification=data["justification"],
+    )
+    return _ack(amendment, ctx)
+
+
+@command("amendment.edit", roles={"participant"}, phases=PROPOSING)
+def edit(ctx: CommandContext, data: dict) -> dict:
+    amendment = services.edit_amendment(
+        actor=actor_of(ctx),
+        amendment=_amendment(ctx, data["amendment_id"]),
+        text=data["text"],
+        justification=data["justification"],
+        rebase=data["rebase"],
+    )
+    return _ack(amendment, ctx)
+
+
+@command("amendment.withdraw", roles={"participant"}, phases=DISCUSSING)
+def withdraw(ctx: CommandContext, data: dict) -> dict:
+    amendment = services.withdraw_amendment(actor=actor_of(ctx), amendment=_amendment(ctx, data["amendment_id"]))
+    return _ack(amendment, ctx)
+
+
+@command("support.set", roles={"participant"}, phases={"supports"})
+def support(ctx: CommandContext, data: dict) -> dict:
+    result = services.set_support(actor=actor_of(ctx), amendment=_amendment(ctx, data["amendment_id"]), value=data["value"])
+    return {"amendment_id": result.amendment_id, "value": result.value}
+
+
+@command("comment.add", roles={"participant"}, phases=DISCUSSING)
+def comment(ctx: CommandContext, data: dict) -> dict:
+    result = services.add_comment(
+        actor=actor_of(ctx), amendment=_amendment(ctx, data["amendment_id"]), stance=data["stance"], text=data["text"]
+    )
+    return {"comment": selectors.comment_data(result)}
+
+
+# ------------------------------------------------------------------------- facilitators
+
+
+@command("amendment.accept", roles={"facilitator"})
+def accept(ctx: CommandContext, data: dict) -> dict:
+    try:
+        acceptance = services.accept_amendment(
+            actor=actor_of(ctx),
+            amendment=_amendment(ctx, data["amendment_id"]),
+            resolved_text=data["resolved_text"],
+            expected_revision=data["expected_revision"],
+        )
+    except AmendmentConflict as conflict:
+        # The ack of a refused command is an error; the three texts are on the conflict page.
+        conflict.message = _("%(message)s Page de résolution : %(url)s") % {
+            "message": conflict.message,
+            "url": reverse("deliberation:accept", kwargs={"pk": data["amendment_id"]}),
+        }
+        raise
+    return {
+        "amendment": selectors.data_for(acceptance.amendment, actor_of(ctx)),
+        "merged": acceptance.merged,
+        "resolved": acceptance.resolved,
+    }
+
+
+@command("amendment.reject", roles={"facilitator"})
+def reject(ctx: CommandContext, data: dict) -> dict:
+    amendment = services.reject_amendment(
+        actor=actor_of(ctx), amendment=_amendment(ctx, data["amendment_id"]), reason=data["reason"]
+    )
+    return _ack(amendment, ctx)
+
+
+@command("amendment.mark_duplicate", roles={"facilitator"})
+def mark_duplicate(ctx: CommandContext, data: dict) -> dict:
+    amendment = services.mark_duplicate(
+        actor=actor_of(ctx),
+        amendment=_amendment(ctx, data["amendment_id"]),
+        duplicate_of=_amendment(ctx, data["duplicate_of"]),
+    )
+    return _ack(amendment, ctx)
+
+
+@command("amendment.merge", roles={"facilitator"})
+def merge(ctx: CommandContext, data: dict) -> dict:
+    ids = data["amendment_ids"]
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise InvalidInput(_("Liste d'amendements invalide."))
+    compromise = services.merge_amendments(
+        actor=actor_of(ctx),
+        amendments=[_amendment(ctx, i) for i in ids],
+        text=data["text"],
+        justification=data["justification"],
+    )
+    return _ack(compromise, ctx)
+
+
+@command("amendment.hide", roles={"facilitator"})
+def hide(ctx: CommandContext, data: dict) -> dict:
+    amendment = services.hide_amendment(
+        actor=actor_of(ctx), amendment=_amendment(ctx, data["amendment_id"]), reason=data["reason"]
+    )
+    return _ack(amendment, ctx)
+
+
+@command("amendment.reopen", roles={"facilitator"})
+def reopen(ctx: CommandContext, data: dict) -> dict:
+    amendment = services.reopen_amendment(actor=actor_of(ctx), amendment=_amendment(ctx, data["amendment_id"]))
+    return _ack(amendment, ctx)
+
+
+# ------------------------------------------------------------------------- snapshot
+
+
+registry.live_page_part("deliberation/_live_amendments.html")
+
+
+@registry.snapshot_part("amendments")
+def amendments_snapshot(session, *, participant, is_facilitator: bool) -> dict:
+    """The session's amendments as this person may see them, their totals and their own voices."""
+    actor = Actor(participant=participant)
+    amendments = selectors.amendments_for_session(session, actor, as_moderator=is_facilitator)
+    supports = selectors.own_supports(session, participant)
+    ids = [a.pk for a in amendments]
+    comments = selectors.comments_by_amendment(ids)
+    breakdowns = selectors.support_breakdowns(ids)
+    return {
+        "clauses": [clause_payload(c) for c in selectors.clauses_in_scope(session)],
+        "sections": [{"id": s.pk, "title": s.title} for s in selectors.sections_in_scope(session)],
+        "amendments": [
+            {
+                **selectors.data_for(a, actor, as_moderator=is_facilitator),
+                "totals": {"pour": a.total_pour, "contre": a.total_contre, "abstention": a.total_abstention},
+                "needs_review": selectors.needs_review(a),
+                "own_support": supports.get(a.pk),
+                "comments": comments.get(a.pk, []),
+                "by_family": breakdowns.get(a.pk, {}),
+                "mine": permissions.is_author(actor, a),
+            }
+            for a in amendments
+        ]
+    }
+

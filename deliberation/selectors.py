@@ -1,0 +1,250 @@
+"""Reads of deliberation that are more than a one-line query, and the public shapes of events."""
+
+from collections import OrderedDict
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from deliberation.models import Amendment, AmendmentKind, AmendmentState, Comment, Support, SupportValue
+from deliberation.permissions import Actor, can_moderate, can_view_amendment, is_author
+from manifesto.diff import render_diff
+
+STATE_ORDER = [
+    AmendmentState.OPEN,
+    AmendmentState.ACCEPTED,
+    AmendmentState.MERGED,
+    AmendmentState.DUPLICATE,
+    AmendmentState.REJECTED,
+    AmendmentState.WITHDRAWN,
+    AmendmentState.HIDDEN,
+]
+SUPPORT_VALUES = [v.value for v in SupportValue]
+
+
+def with_relations(queryset=None):
+    queryset = Amendment.objects.all() if queryset is None else queryset
+    return queryset.select_related("session__agora", "author", "author_user", "clause", "section", "manifesto")
+
+
+def proposed_text(amendment: Amendment) -> str:
+    """The text the clause would have: empty for a deletion."""
+    return "" if amendment.kind == AmendmentKind.DELETE else amendment.text
+
+
+def amendment_diff(amendment: Amendment):
+    """The escaped word-level diff from the text it was written against to the text it proposes."""
+    return render_diff(amendment.base_text, proposed_text(amendment))
+
+
+def needs_review(amendment: Amendment) -> bool:
+    """An open amendment whose clause changed (or vanished) since it was written: "à revoir"."""
+    if amendment.state != AmendmentState.OPEN or amendment.kind == AmendmentKind.INSERT:
+        return False
+    return amendment.clause is None or amendment.clause.revision != amendment.base_revision
+
+
+def public_data(amendment: Amendment) -> dict:
+    """What everyone in the room may see (manifesto.vocabulary.AMENDMENT); a hidden one without its text."""
+    hidden = amendment.state == AmendmentState.HIDDEN
+    agora = amendment.agora
+    return {
+        "id": amendment.pk,
+        "number": amendment.number,
+        "session_id": amendment.session_id,
+        "agora": agora.title if agora else "",
+        "author": "" if hidden else amendment.author_name,
+        "kind": amendment.kind,
+        "clause_id": amendment.clause_id,
+        "clause_number": amendment.clause_number,
+        "section_id": amendment.section_id,
+        "base_revision": amendment.base_revision,
+        "base_text": "" if hidden else amendment.base_text,
+        "text": "" if hidden else amendment.text,
+        "justification": "" if hidden else amendment.justification,
+        "diff_html": "" if hidden else str(amendment_diff(amendment)),
+        "state": amendment.state,
+        "hidden": hidden,
+        # The reason for hiding is for the author and facilitators; a rejection's reason is public.
+        "decision_reason": "" if hidden else amendment.decision_reason,
+        "duplicate_of": amendment.duplicate_of_id,
+        "merged_into": amendment.merged_into_id,
+        "url": amendment.get_absolute_url(),
+    }
+
+
+def data_for(amendment: Amendment, actor: Actor, *, as_moderator: bool = False) -> dict:
+    """The amendment as this person may see it: full for its author and the moderators."""
+    data = public_data(amendment)
+    if data["hidden"] and (as_moderator or is_author(actor, amendment) or can_moderate(actor, amendment)):
+        data.update(
+            author=amendment.author_name,
+            base_text=amendment.base_text,
+            text=amendment.text,
+            justification=amendment.justification,
+            diff_html=str(amendment_diff(amendment)),
+            decision_reason=amendment.decision_reason,
+        )
+    return data
+
+
+def empty_totals() -> dict:
+    return {value: 0 for value in SUPPORT_VALUES}
+
+
+def support_totals(amendment: Amendment) -> tuple[dict, dict]:
+    """(totals, by_family): counts of pour/contre/abstention, overall and per ESS family ("" when unknown)."""
+    totals = empty_totals()
+    by_family: dict[str, dict] = {}
+    rows = (
+        Support.objects.filter(amendment=amendment)
+        .values_list("value", "participant__ess_family")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for value, family, count in rows:
+        totals[value] += count
+        by_family.setdefault(family or "", empty_totals())[value] += count
+    return totals, by_family
+
+
+def _with_totals(queryset):
+    return queryset.annotate(
+        total_pour=Count("supports", filter=Q(supports__value=SupportValue.FOR)),
+        total_contre=Count("supports", filter=Q(supports__value=SupportValue.AGAINST)),
+        total_abstention=Count("supports", filter=Q(supports__value=SupportValue.ABSTAIN)),
+    )
+
+
+def visible(queryset, actor: Actor):
+    """Filter out the hidden amendments this person may not see (in the database, for lists)."""
+    actor = Actor.of(actor)
+    return queryset.filter(~Q(state=AmendmentState.HIDDEN) | Q(pk__in=_hidden_visible_ids(queryset, actor)))
+
+
+def _hidden_visible_ids(queryset, actor: Actor) -> list[int]:
+    hidden = with_relations(queryset.filter(state=AmendmentState.HIDDEN))
+    return [a.pk for a in hidden if can_view_amendment(actor, a)]
+
+
+def amendments_for_session(session, viewer, *, as_moderator: bool = False) -> list[Amendment]:
+    """The session's amendments this person may see, in number order, with totals annotated."""
+    queryset = Amendment.objects.filter(session=session)
+    if not as_moderator:
+        queryset = visible(queryset, viewer)
+    return list(_with_totals(with_relations(queryset)).order_by("number"))
+
+
+def amendments_for_clause(clause, viewer) -> "OrderedDict[str, list[Amendment]]":
+    """The clause's amendments this person may see, grouped by state (open first), with totals.
+
+    For the clause page: `{% for state, amendments in groups.items %}`; each amendment has
+    `total_pour`, `total_contre`, `total_abstention`, `get_state_display` and `get_absolute_url`.
+    `viewer` is a user (request.user), None, or a deliberation.permissions.Actor.
+    """
+    queryset = Amendment.objects.filter(clause=clause)
+    groups: OrderedDict[str, list[Amendment]] = OrderedDict()
+    amendments = list(_with_totals(with_relations(visible(queryset, viewer))).order_by("number"))
+    for state in STATE_ORDER:
+        in_state = [a for a in amendments if a.state == state]
+        if in_state:
+            groups[state] = in_state
+    return groups
+
+
+def amendments_by_clause(session, viewer, *, as_moderator: bool = False) -> list[dict]:
+    """The session's amendments this person may see, grouped under their clause in text order."""
+    amendments = amendments_for_session(session, viewer, as_moderator=as_moderator)
+    return _group_by_clause(sorted(amendments, key=lambda a: (a.section.position, a.clause.position if a.clause else 10**6, a.number)))
+
+
+def _group_by_clause(amendments) -> list[dict]:
+    groups: OrderedDict = OrderedDict()
+    for amendment in amendments:
+        clause_id = amendment.clause_id if amendment.clause_id else None
+        groups.setdefault((amendment.section_id, clause_id), []).append(amendment)
+    result = []
+    for (section_id, clause_id), items in groups.items():
+        first = items[0]
+        if clause_id is not None:
+            label = _("Article %(number)s") % {"number": first.clause.number}
+        else:
+            label = _("Nouveaux articles — %(section)s") % {"section": first.section.title}
+        result.append({"label": label, "clause": first.clause if clause_id else None, "amendments": items})
+    return result
+
+
+def moderation_queue(session) -> list[dict]:
+    """Per clause (in text order), every amendment of the session with its totals: the facilitator's queue."""
+    return amendments_by_clause(session, None, as_moderator=True)
+
+
+def comments_for(amendment: Amendment) -> list[Comment]:
+    return list(amendment.comments.select_related("author", "author_user"))
+
+
+def comment_data(comment: Comment) -> dict:
+    return {
+        "id": comment.pk,
+        "amendment_id": comment.amendment_id,
+        "author": comment.author_name,
+        "stance": comment.stance,
+        "text": comment.text,
+        "created_at": comment.created_at.isoformat(),
+    }
+
+
+def history_of(amendment: Amendment) -> list:
+    """The amendment's history rows (who, when, why), oldest first."""
+    return list(amendment.history.select_related("history_user").order_by("history_date", "history_id"))
+
+
+def own_support(amendment: Amendment, participant) -> str | None:
+    if participant is None:
+        return None
+    return Support.objects.filter(amendment=amendment, participant=participant).values_list("value", flat=True).first()
+
+
+def own_supports(session, participant) -> dict[int, str]:
+    if participant is None:
+        return {}
+    return dict(Support.objects.filter(amendment__session=session, participant=participant).values_list("amendment_id", "value"))
+
+
+def clauses_in_scope(session):
+    """The clauses the session discusses, in reading order (an empty scope is the whole text)."""
+    from manifesto.models import Clause
+
+    scope = session.scope.all()
+    clauses = scope if scope.exists() else Clause.objects.filter(manifesto_id=session.agora.manifesto_id)
+    return clauses.order_by("section__position", "position", "id")
+
+
+def sections_in_scope(session):
+    from manifesto.models import Section
+
+    sections = Section.objects.filter(manifesto_id=session.agora.manifesto_id)
+    scope = session.scope.all()
+    if scope.exists():
+        sections = sections.filter(pk__in=scope.values("section_id"))
+    return sections.order_by("position", "id")
+
+
+def comments_by_amendment(amendment_ids: list[int]) -> dict[int, list[dict]]:
+    comments: dict[int, list[dict]] = {}
+    for comment in Comment.objects.filter(amendment_id__in=amendment_ids).select_related("author", "author_user"):
+        comments.setdefault(comment.amendment_id, []).append(comment_data(comment))
+    return comments
+
+
+def support_breakdowns(amendment_ids: list[int]) -> dict[int, dict]:
+    """{amendment id: {ess_family or "": totals}} for many amendments in one query."""
+    breakdowns: dict[int, dict] = {}
+    rows = (
+        Support.objects.filter(amendment_id__in=amendment_ids)
+        .values_list("amendment_id", "value", "participant__ess_family")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for amendment_id, value, family, count in rows:
+        breakdowns.setdefault(amendment_id, {}).setdefault(family or "", empty_totals())[value] += count
+    return breakdowns

@@ -1,0 +1,510 @@
+"""Writes of deliberation: the only place that changes amendments, supports and comments.
+
+Every function runs in one transaction, checks who may act and whether the session's phase
+allows it, writes, sets the history user and change reason, and journals one event per
+changed amendment (manifesto.journal.record_event), broadcast on commit.
+
+Lock order, to never deadlock: amendment row(s), then the clause (apply_* in manifesto), then
+the manifesto row (the journal). Proposals take the manifesto row first and nothing after it
+but the journal, which takes the same row.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agora import phases
+from agora.models import LiveSession
+from deliberation import permissions, selectors
+from deliberation.errors import AmendmentClosed, AmendmentConflict, ClauseConflict, InvalidInput, PermissionDenied, WrongPhase
+from deliberation.models import (
+    Amendment,
+    AmendmentKind,
+    AmendmentState,
+    Comment,
+    CommentStance,
+    Support,
+    SupportValue,
+)
+from deliberation.permissions import Actor
+from manifesto import services as text_services
+from manifesto.journal import record_event
+from manifesto.merge import three_way_merge
+from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
+
+MAX_JUSTIFICATION_LENGTH = 2000
+MAX_COMMENT_LENGTH = 1000
+MAX_REASON_LENGTH = 500
+
+# The states a facilitator may reopen from. Accepted is final: the text already changed.
+REOPENABLE = {AmendmentState.REJECTED, AmendmentState.DUPLICATE, AmendmentState.MERGED, AmendmentState.HIDDEN}
+
+
+# ------------------------------------------------------------------------- checks
+
+
+def phase_allows(session: LiveSession, command_type: str) -> bool:
+    """The live room's phase rule, so that HTTP forms obey the same rules as commands."""
+    return phases.command_allowed(session, command_type)
+
+
+def _require_participant(actor: Actor, session: LiveSession | None, command_type: str) -> None:
+    if session is None:
+        raise PermissionDenied(_("Cet amendement n'appartient à aucune séance en direct."))
+    if session.closed_at is not None:
+        raise PermissionDenied(_("La séance est close."))
+    if not permissions.is_active_participant(actor, session):
+        raise PermissionDenied(_("Rejoignez la séance pour participer."))
+    if not phase_allows(session, command_type):
+        raise WrongPhase(
+            _("Ce n'est pas possible pendant la phase « %(phase)s ».") % {"phase": phases.label(session.phase)}
+        )
+
+
+def _require_moderator(actor: Actor, amendment: Amendment) -> None:
+    if not permissions.can_moderate(actor, amendment):
+        raise PermissionDenied(_("Seuls les animateur·rices de l'agora peuvent faire cela."))
+
+
+def _require_open(amendment: Amendment) -> None:
+    if amendment.state != AmendmentState.OPEN:
+        raise AmendmentClosed(
+            _("L'amendement n° %(number)s n'est plus en discussion (%(state)s).")
+            % {"number": amendment.number, "state": amendment.get_state_display()}
+        )
+
+
+def _require_drafting(manifesto: Manifesto) -> None:
+    if manifesto.status != ManifestoStatus.DRAFTING:
+        raise PermissionDenied(_("Le texte est figé : il ne peut plus être modifié."))
+
+
+def in_scope(session: LiveSession, *, clause: Clause | None = None, section: Section | None = None) -> bool:
+    """A clause is in scope when the session lists it (an empty scope is the whole text);
+    the end of a section is in scope when one of its clauses is."""
+    target_manifesto = clause.manifesto_id if clause is not None else section.manifesto_id
+    if target_manifesto != session.agora.manifesto_id:
+        return False
+    scope = session.scope.all()
+    if not scope.exists():
+        return True
+    if clause is not None:
+        return scope.filter(pk=clause.pk).exists()
+    return scope.filter(section_id=section.pk).exists()
+
+
+def _clean(text: str, *, max_length: int, empty_message: str | None = None, label: str) -> str:
+    text = text_services.normalise_text(text)
+    if empty_message and not text:
+        raise InvalidInput(empty_message)
+    if len(text) > max_length:
+        raise InvalidInput(_("%(label)s dépasse %(max)d caractères.") % {"label": label, "max": max_length})
+    return text
+
+
+def _clean_amendment_text(kind: str, text: str) -> str:
+    if kind == AmendmentKind.DELETE:
+        return ""
+    return _clean(
+        text,
+        max_length=text_services.MAX_CLAUSE_LENGTH,
+        empty_message=_("Écrivez le texte que vous proposez."),
+        label=_("Le texte proposé"),
+    )
+
+
+def _clean_justification(text: str) -> str:
+    return _clean(text, max_length=MAX_JUSTIFICATION_LENGTH, label=_("L'exposé des motifs"))
+
+
+def _clean_reason(text: str, *, required: bool) -> str:
+    return _clean(
+        text,
+        max_length=MAX_REASON_LENGTH,
+        empty_message=_("Indiquez un motif.") if required else None,
+        label=_("Le motif"),
+    )
+
+
+def _track(instance, actor: Actor, reason: str):
+    instance._history_user = actor.user if actor.signed_in else None
+    instance._change_reason = reason
+    return instance
+
+
+def _locked(amendment: Amendment) -> Amendment:
+    return selectors.with_relations(Amendment.objects.select_for_update(of=("self",))).get(pk=amendment.pk)
+
+
+def _journal(event_type: str, amendment: Amendment, **extra) -> None:
+    record_event(
+        manifesto_id=amendment.manifesto_id,
+        type=event_type,
+        data={"amendment": selectors.public_data(amendment), "session_id": amendment.session_id, **extra},
+    )
+
+
+def _decide(amendment: Amendment, actor: Actor, state: str, reason: str = "") -> None:
+    amendment.state = state
+    amendment.decision_reason = reason
+    amendment.decided_by = actor.user if actor.signed_in else None
+    amendment.decided_at = timezone.now()
+
+
+def _label(amendment: Amendment) -> str:
+    """ "Amendement n° 12 de Camille (Agora de Grenoble)" — who proposed it, from where."""
+    agora = amendment.agora
+    if agora is not None:
+        return _("Amendement n° %(number)s de %(author)s (%(agora)s)") % {
+            "number": amendment.number,
+            "author": amendment.author_name,
+            "agora": agora.title,
+        }
+    return _("Amendement n° %(number)s de %(author)s") % {"number": amendment.number, "author": amendment.author_name}
+
+
+# ------------------------------------------------------------------------- participants
+
+
+@transaction.atomic
+def propose_amendment(
+    *,
+    actor: Actor,
+    session: LiveSession,
+    kind: str,
+    clause: Clause | None = None,
+    section: Section | None = None,
+    text: str = "",
+    justification: str = "",
+) -> Amendment:
+    """Propose new wording for a clause, its deletion, or a new clause after `clause` / at the end of `section`."""
+    _require_participant(actor, session, "amendment.propose")
+    if kind not in AmendmentKind.values:
+        raise InvalidInput(_("Nature d'amendement inconnue."))
+    if kind in (AmendmentKind.MODIFY, AmendmentKind.DELETE) and clause is None:
+        raise InvalidInput(_("Choisissez l'article à amender."))
+    if kind == AmendmentKind.INSERT:
+        if clause is None and section is None:
+            raise InvalidInput(_("Choisissez où insérer le nouvel article."))
+        if clause is not None and section is not None and clause.section_id != section.pk:
+            raise InvalidInput(_("L'article de référence n'est pas dans cette partie."))
+        section = section or clause.section
+    else:
+        section = clause.section
+    if not in_scope(session, clause=clause, section=section):
+        raise PermissionDenied(_("Cet article n'est pas en discussion dans cette séance."))
+    text = _clean_amendment_text(kind, text)
+    justification = _clean_justification(justification)
+
+    manifesto = Manifesto.objects.select_for_update().get(pk=session.agora.manifesto_id)
+    _require_drafting(manifesto)
+    base_text, base_revision = "", None
+    if clause is not None and kind != AmendmentKind.INSERT:
+        current = Clause.objects.get(pk=clause.pk)
+        base_text, base_revision = current.text, current.revision
+        if kind == AmendmentKind.MODIFY and text == base_text:
+            raise InvalidInput(_("Votre proposition ne change pas le texte de l'article."))
+    number = (Amendment.objects.filter(manifesto=manifesto).aggregate(m=Max("number"))["m"] or 0) + 1
+    amendment = Amendment(
+        manifesto=manifesto,
+        number=number,
+        session=session,
+        author=actor.participant,
+        kind=kind,
+        clause=clause,
+        section=section,
+        clause_number=clause.number if clause is not None else None,
+        base_revision=base_revision,
+        base_text=base_text,
+        text=text,
+        justification=justification,
+    )
+    _track(amendment, actor, _("Amendement proposé")).save()
+    _journal("amendment.proposed", amendment)
+    return amendment
+
+
+@transaction.atomic
+def edit_amendment(
+    *, actor: Actor, amendment: Amendment, text: str, justification: str, rebase: bool = False
+) -> Amendment:
+    """Its author rewrites an open amendment.
+
+    With `rebase`, the new text is written against the clause as it stands now (the author
+    revised an amendment flagged "à revoir"); otherwise against the text it was first written on.
+    """
+    amendment = _locked(amendment)
+    if not permissions.is_author(actor, amendment):
+        raise PermissionDenied(_("Seul·e l'auteur·rice peut modifier cet amendement."))
+    _require_participant(actor, amendment.session, "amendment.edit")
+    _require_open(amendment)
+    if rebase and amendment.kind != AmendmentKind.INSERT:
+        current = Clause.objects.filter(pk=amendment.clause_id).first() if amendment.clause_id else None
+        if current is None:
+            raise ClauseConflict(_("L'article visé par cet amendement a été supprimé entre-temps."))
+        amendment.base_text, amendment.base_revision = current.text, current.revision
+    amendment.text = _clean_amendment_text(amendment.kind, text)
+    amendment.justification = _clean_justification(justification)
+    if amendment.kind == AmendmentKind.MODIFY and amendment.text == amendment.base_text:
+        raise InvalidInput(_("Votre proposition ne change pas le texte de l'article."))
+    _track(amendment, actor, _("Amendement modifié par son auteur·rice")).save()
+    _journal("amendment.edited", amendment)
+    return amendment
+
+
+@transaction.atomic
+def withdraw_amendment(*, actor: Actor, amendment: Amendment) -> Amendment:
+    amendment = _locked(amendment)
+    if not permissions.is_author(actor, amendment):
+        raise PermissionDenied(_("Seul·e l'auteur·rice peut retirer cet amendement."))
+    _require_participant(actor, amendment.session, "amendment.withdraw")
+    _require_open(amendment)
+    amendment.state = AmendmentState.WITHDRAWN
+    _track(amendment, actor, _("Amendement retiré par son auteur·rice")).save()
+    _journal("amendment.withdrawn", amendment)
+    return amendment
+
+
+@transaction.atomic
+def set_support(*, actor: Actor, amendment: Amendment, value: str) -> Support:
+    """Say pour, contre or abstention; saying it again replaces the previous voice."""
+    if value not in SupportValue.values:
+        raise InvalidInput(_("Choisissez pour, contre ou abstention."))
+    amendment = selectors.with_relations().get(pk=amendment.pk)
+    _require_participant(actor, amendment.session, "support.set")
+    _require_open(amendment)
+    support, created = Support.objects.select_for_update().get_or_create(
+        amendment=amendment, participant=actor.participant, defaults={"value": value}
+    )
+    if not created:
+        if support.value == value:
+            return support
+        support.value = value
+        support.save(update_fields=["value", "updated_at"])
+    totals, by_family = selectors.support_totals(amendment)
+    record_event(
+        manifesto_id=amendment.manifesto_id,
+        type="support.changed",
+        data={"amendment_id": amendment.pk, "session_id": amendment.session_id, "totals": totals, "by_family": by_family},
+    )
+    return support
+
+
+@transaction.atomic
+def add_comment(*, actor: Actor, amendment: Amendment, stance: str, text: str) -> Comment:
+    if stance not in CommentStance.values:
+        raise InvalidInput(_("Dites si votre commentaire est pour ou contre."))
+    text = _clean(text, max_length=MAX_COMMENT_LENGTH, empty_message=_("Écrivez votre commentaire."), label=_("Le commentaire"))
+    amendment = selectors.with_relations().get(pk=amendment.pk)
+    _require_participant(actor, amendment.session, "comment.add")
+    _require_open(amendment)
+    comment = Comment.objects.create(amendment=amendment, author=actor.participant, stance=stance, text=text)
+    record_event(
+        manifesto_id=amendment.manifesto_id,
+        type="comment.added",
+        data={"comment": selectors.comment_data(comment), "session_id": amendment.session_id},
+    )
+    return comment
+
+
+# ------------------------------------------------------------------------- facilitators
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    amendment: Amendment
+    clause: Clause | None  # the clause as it now stands (None after a deletion)
+    merged: bool  # the clause had changed since the amendment's base; both changes were kept
+    resolved: bool  # the facilitator wrote the merged text after a conflict
+
+
+@transaction.atomic
+def accept_amendment(
+    *, actor: Actor, amendment: Amendment, resolved_text: str | None = None, expected_revision: int | None = None
+) -> Acceptance:
+    """Apply the amendment to the text through manifesto's services, attributed to its author.
+
+    Written against an older revision, it is merged word by word with what changed since when
+    the changes do not overlap; otherwise nothing is written and AmendmentConflict carries the
+    three texts. The facilitator then calls again with `resolved_text` (empty for a deletion)
+    and `expected_revision`, the revision the conflict showed.
+    """
+    amendment = _locked(amendment)
+    _require_moderator(actor, amendment)
+    _require_open(amendment)
+    _require_drafting(amendment.manifesto)
+    label = _label(amendment)
+    reason = _("%(amendment)s adopté") % {"amendment": label}
+    merged = resolved = False
+    clause = None
+
+    if amendment.kind == AmendmentKind.INSERT:
+        if resolved_text is not None:
+            raise InvalidInput(_("Un nouvel article n'entre jamais en conflit : adoptez-le tel quel."))
+        after = Clause.objects.filter(pk=amendment.clause_id).first() if amendment.clause_id else None
+        clause = text_services.apply_new_clause(
+            actor=actor.user, section=amendment.section, text=amendment.text, after=after, reason=reason
+        )
+    else:
+        if amendment.clause_id is None:
+            raise ClauseConflict(_("L'article visé par cet amendement a été supprimé entre-temps."))
+        try:
+            # Lock the clause before reading it, so the merge is computed against the text we write over.
+            current = Clause.objects.select_for_update().get(pk=amendment.clause_id)
+        except Clause.DoesNotExist:
+            raise ClauseConflict(_("L'article visé par cet amendement a été supprimé entre-temps.")) from None
+        proposed = selectors.proposed_text(amendment)
+        if resolved_text is not None:
+            if expected_revision is None:
+                raise InvalidInput(_("Indiquez la révision de l'article sur laquelle porte votre texte fusionné."))
+            if expected_revision != current.revision:
+                raise ClauseConflict(clause=current)
+            new_text = text_services.normalise_text(resolved_text)
+            resolved = True
+            reason = _("%(amendment)s adopté, fusionné par %(facilitator)s après conflit") % {
+                "amendment": label,
+                "facilitator": actor.user.get_full_name() or actor.user.get_username(),
+            }
+        elif current.revision == amendment.base_revision:
+            new_text = proposed
+        else:
+            result = three_way_merge(base=amendment.base_text, current=current.text, proposed=proposed)
+            if result.conflict or (amendment.kind == AmendmentKind.DELETE):
+                # A deletion against an edit always needs a person: the edit would silently vanish.
+                raise AmendmentConflict(clause=current, base=amendment.base_text, current=current.text, proposed=proposed)
+            new_text = result.text
+            merged = True
+            reason = _("%(amendment)s adopté, fusionné avec les modifications faites depuis") % {"amendment": label}
+        if new_text == "":
+            text_services.apply_clause_deletion(
+                actor=actor.user, clause=current, expected_revision=current.revision, reason=reason
+            )
+            clause = None
+            amendment.clause = None  # The row is gone; clause_number still names it.
+        else:
+            clause = text_services.apply_clause_text(
+                actor=actor.user, clause=current, text=new_text, expected_revision=current.revision, reason=reason
+            )
+
+    _decide(amendment, actor, AmendmentState.ACCEPTED)
+    amendment.applied_revision = clause.revision if clause is not None else None
+    amendment.applied_clause = clause
+    amendment.applied_with_merge = merged or resolved
+    _track(amendment, actor, reason).save()
+    _journal(
+        "amendment.accepted",
+        amendment,
+        merged=merged or resolved,
+        clause_id=clause.pk if clause is not None else None,
+        revision=clause.revision if clause is not None else None,
+    )
+    return Acceptance(amendment=amendment, clause=clause, merged=merged, resolved=resolved)
+
+
+@transaction.atomic
+def reject_amendment(*, actor: Actor, amendment: Amendment, reason: str) -> Amendment:
+    amendment = _locked(amendment)
+    _require_moderator(actor, amendment)
+    _require_open(amendment)
+    reason = _clean_reason(reason, required=True)
+    _decide(amendment, actor, AmendmentState.REJECTED, reason)
+    _track(amendment, actor, _("Rejeté : %(reason)s") % {"reason": reason}).save()
+    _journal("amendment.rejected", amendment)
+    return amendment
+
+
+@transaction.atomic
+def mark_duplicate(*, actor: Actor, amendment: Amendment, duplicate_of: Amendment) -> Amendment:
+    amendment = _locked(amendment)
+    _require_moderator(actor, amendment)
+    _require_open(amendment)
+    if duplicate_of.pk == amendment.pk or duplicate_of.manifesto_id != amendment.manifesto_id:
+        raise InvalidInput(_("Choisissez un autre amendement de ce manifeste."))
+    amendment.duplicate_of = duplicate_of
+    _decide(amendment, actor, AmendmentState.DUPLICATE)
+    _track(amendment, actor, _("Doublon de l'amendement n° %(number)s") % {"number": duplicate_of.number}).save()
+    _journal("amendment.marked_duplicate", amendment)
+    return amendment
+
+
+@transaction.atomic
+def merge_amendments(*, actor: Actor, amendments: list[Amendment], text: str, justification: str = "") -> Amendment:
+    """Fold several open amendments on one clause into a compromise the facilitator writes.
+
+    The compromise is a new open amendment (written against the clause as it stands now) that
+    the room can support and the facilitator accept; the originals are marked merged into it.
+    """
+    ids = sorted({a.pk for a in amendments})
+    if len(ids) < 2:
+        raise InvalidInput(_("Choisissez au moins deux amendements à fusionner."))
+    originals = list(selectors.with_relations(Amendment.objects.select_for_update(of=("self",)).filter(pk__in=ids)).order_by("pk"))
+    if len(originals) != len(ids):
+        raise InvalidInput(_("Un de ces amendements n'existe plus."))
+    for original in originals:
+        _require_moderator(actor, original)
+        _require_open(original)
+    first = originals[0]
+    if any(o.kind == AmendmentKind.INSERT for o in originals) or len({o.clause_id for o in originals}) != 1:
+        raise InvalidInput(_("On ne fusionne que des amendements qui portent sur le même article."))
+    if first.clause_id is None:
+        raise ClauseConflict(_("L'article visé par ces amendements a été supprimé entre-temps."))
+    _require_drafting(first.manifesto)
+    text = _clean_amendment_text(AmendmentKind.MODIFY, text)
+    justification = _clean_justification(justification)
+    current = Clause.objects.get(pk=first.clause_id)
+    manifesto = Manifesto.objects.select_for_update().get(pk=first.manifesto_id)
+    number = (Amendment.objects.filter(manifesto=manifesto).aggregate(m=Max("number"))["m"] or 0) + 1
+    compromise = Amendment(
+        manifesto=manifesto,
+        number=number,
+        session=first.session,
+        author_user=actor.user,
+        kind=AmendmentKind.MODIFY,
+        clause=current,
+        section_id=current.section_id,
+        clause_number=current.number,
+        base_revision=current.revision,
+        base_text=current.text,
+        text=text,
+        justification=justification,
+    )
+    numbers = ", ".join(f"n° {o.number}" for o in originals)
+    _track(compromise, actor, _("Compromis des amendements %(numbers)s") % {"numbers": numbers}).save()
+    _journal("amendment.proposed", compromise)
+    for original in originals:
+        original.merged_into = compromise
+        _decide(original, actor, AmendmentState.MERGED)
+        _track(original, actor, _("Fusionné dans l'amendement n° %(number)s") % {"number": compromise.number}).save()
+        _journal("amendment.merged", original)
+    return compromise
+
+
+@transaction.atomic
+def hide_amendment(*, actor: Actor, amendment: Amendment, reason: str) -> Amendment:
+    """Hide an abusive amendment: only its author and the facilitators still see it."""
+    amendment = _locked(amendment)
+    _require_moderator(actor, amendment)
+    if amendment.state in (AmendmentState.ACCEPTED, AmendmentState.HIDDEN):
+        raise AmendmentClosed(_("Cet amendement ne peut pas être masqué."))
+    reason = _clean_reason(reason, required=True)
+    _decide(amendment, actor, AmendmentState.HIDDEN, reason)
+    _track(amendment, actor, _("Masqué : %(reason)s") % {"reason": reason}).save()
+    _journal("amendment.hidden", amendment)
+    return amendment
+
+
+@transaction.atomic
+def reopen_amendment(*, actor: Actor, amendment: Amendment) -> Amendment:
+    amendment = _locked(amendment)
+    _require_moderator(actor, amendment)
+    if amendment.state not in REOPENABLE:
+        raise AmendmentClosed(_("Cet amendement ne peut pas être rouvert."))
+    amendment.duplicate_of = None
+    amendment.merged_into = None
+    _decide(amendment, actor, AmendmentState.OPEN)
+    _track(amendment, actor, _("Rouvert")).save()
+    _journal("amendment.reopened", amendment)
+    return amendment

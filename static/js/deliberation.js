@@ -1,0 +1,529 @@
+/* Coécrire deliberation, live: amendments under their clause, supports, comments, moderation.
+ *
+ * Builds on window.Live (live.js): state from the snapshot part "amendments", then events.
+ * Mounts on [data-deliberation] (the session's amendments page) or, on the live room pages,
+ * in #live-extensions. Every piece of user text goes in with textContent; the only HTML
+ * inserted is the diff, which the server escapes (<ins>/<del> around escaped text).
+ * Without JavaScript the same page works with plain forms.
+ *
+ * Also: the proposal form's word-by-word preview (#propose-form), with or without Live.
+ */
+(function () {
+  "use strict";
+
+  // ------------------------------------------------------------------ word diff (as manifesto/diff.py)
+  var TOKEN = /[\p{L}\p{N}_]+(?:['’][\p{L}\p{N}_]+)*|\s+|[^\p{L}\p{N}_\s]/gu;
+
+  function tokenize(text) { return (text || "").match(TOKEN) || []; }
+
+  function wordDiff(oldText, newText) {
+    var a = tokenize(oldText), b = tokenize(newText);
+    var n = a.length, m = b.length, chunks = [];
+    if (n * m > 400000) { // too long for a live preview: show it as replaced
+      return [{ op: "delete", text: oldText || "" }, { op: "insert", text: newText || "" }];
+    }
+    var lcs = [], i, j;
+    for (i = 0; i <= n; i++) { lcs.push(new Uint16Array(m + 1)); }
+    for (i = n - 1; i >= 0; i--) {
+      for (j = m - 1; j >= 0; j--) {
+        lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+      }
+    }
+    function push(op, text) {
+      var last = chunks[chunks.length - 1];
+      if (last && last.op === op) { last.text += text; } else { chunks.push({ op: op, text: text }); }
+    }
+    i = 0; j = 0;
+    while (i < n && j < m) {
+      if (a[i] === b[j]) { push("equal", a[i]); i++; j++; }
+      else if (lcs[i + 1][j] >= lcs[i][j + 1]) { push("delete", a[i]); i++; }
+      else { push("insert", b[j]); j++; }
+    }
+    while (i < n) { push("delete", a[i++]); }
+    while (j < m) { push("insert", b[j++]); }
+    return chunks;
+  }
+
+  function renderDiff(el, oldText, newText) {
+    el.textContent = "";
+    wordDiff(oldText, newText).forEach(function (chunk) {
+      if (chunk.op === "equal") { el.appendChild(document.createTextNode(chunk.text)); return; }
+      var tag = document.createElement(chunk.op === "insert" ? "ins" : "del");
+      tag.textContent = chunk.text;
+      el.appendChild(tag);
+    });
+  }
+
+  // ------------------------------------------------------------------ words (the page may translate them)
+  var WORDS = {
+    title: "Amendements", amendment: "Amendement n° %s", article: "Article %s", endOfSection: "Nouveaux articles — %s",
+    open: "En discussion", accepted: "Adopté", rejected: "Rejeté", duplicate: "Doublon", merged: "Fusionné",
+    withdrawn: "Retiré", hidden: "Masqué", review: "à revoir",
+    modify: "Nouvelle rédaction", "delete": "Suppression", insert: "Nouvel article",
+    by: "par %s", totals: "Pour : %s · Contre : %s · Abstention : %s",
+    pour: "Pour", contre: "Contre", abstention: "Abstention",
+    comment: "Commenter", commentLabel: "Votre commentaire", stance: "Sens",
+    withdraw: "Retirer", accept: "Adopter", reject: "Rejeter", hide: "Masquer", reopen: "Rouvrir", reason: "Motif",
+    propose: "Proposer un amendement", kind: "Nature", where: "Article", after: "Après l'article %s",
+    atEnd: "À la fin de la partie « %s »", text: "Texte proposé", justification: "Exposé des motifs",
+    preview: "Aperçu des changements", submit: "Déposer l'amendement",
+    proposed: "Votre amendement n° %s est déposé.", newAmendment: "Nouvel amendement n° %s sur l'article %s",
+    acceptedNews: "Amendement n° %s adopté", hiddenNote: "Masqué par l'animation ; visible seulement par son auteur·rice et les animateur·rices.",
+    none: "Aucun amendement pour l'instant.", conflictLink: "Résoudre le conflit", deleted: "(article supprimé)",
+    merged_note: "Fusionné avec les modifications faites entre-temps."
+  };
+  var reopenable = { rejected: 1, duplicate: 1, merged: 1, hidden: 1 };
+
+  function w(key) {
+    var text = WORDS[key] || key, args = Array.prototype.slice.call(arguments, 1);
+    return text.replace(/%s/g, function () { return args.length ? String(args.shift()) : ""; });
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") { node.textContent = attrs[key]; }
+      else if (key === "className") { node.className = attrs[key]; }
+      else if (attrs[key] !== null && attrs[key] !== undefined && attrs[key] !== false) { node.setAttribute(key, attrs[key]); }
+    });
+    (children || []).forEach(function (child) { if (child) { node.appendChild(child); } });
+    return node;
+  }
+
+  // ------------------------------------------------------------------ the proposal page's preview
+  function setupPreview(form) {
+    var texts = {};
+    var source = document.getElementById("clause-texts");
+    if (source) { texts = JSON.parse(source.textContent); }
+    var kind = form.querySelector("[name=kind]"), clause = form.querySelector("[name=clause]");
+    var text = form.querySelector("[name=text]"), out = document.getElementById("propose-diff");
+    if (!kind || !clause || !text || !out) { return; }
+    function update() {
+      var base = kind.value === "insert" ? "" : (texts[clause.value] || "");
+      renderDiff(out, base, kind.value === "delete" ? "" : text.value);
+    }
+    clause.addEventListener("change", function () {
+      if (kind.value === "modify" && !text.dataset.touched && texts[clause.value]) { text.value = texts[clause.value]; }
+      update();
+    });
+    kind.addEventListener("change", update);
+    text.addEventListener("input", function () { text.dataset.touched = "1"; update(); });
+    if (!text.value && kind.value === "modify" && texts[clause.value]) { text.value = texts[clause.value]; }
+    update();
+  }
+
+  // ------------------------------------------------------------------ live state
+  var state = {
+    sessionId: null, phase: null, you: { participant: null, is_facilitator: false }, focusId: null,
+    clauses: {}, clauseOrder: [], sections: [], amendments: {}, scopeIsWholeText: true,
+    readOnly: false // the projector: public amendments, no controls
+  };
+  var root = null, listEl = null, statusEl = null, formEl = null;
+
+  function mount() {
+    root = document.querySelector("[data-deliberation]");
+    if (!root) {
+      var host = document.getElementById("live-extensions");
+      if (!host) { return false; }
+      root = el("section", { className: "deliberation stack", "aria-labelledby": "deliberation-title", "data-deliberation": "" });
+      host.appendChild(root);
+    }
+    var words = document.getElementById("deliberation-words");
+    if (words) { Object.assign(WORDS, JSON.parse(words.textContent)); }
+    // What the server rendered for readers without JavaScript gives way to the live list.
+    Array.prototype.forEach.call(root.querySelectorAll("[data-deliberation-static]"), function (node) { node.remove(); });
+    if (!root.querySelector("h2")) { root.appendChild(el("h2", { id: "deliberation-title", text: w("title") })); }
+    statusEl = el("p", { className: "deliberation-status", role: "alert", "data-deliberation-status": "" });
+    formEl = el("div", { "data-propose": "" });
+    listEl = el("div", { className: "amendment-groups stack", "data-amendment-groups": "" });
+    root.appendChild(statusEl);
+    root.appendChild(formEl);
+    root.appendChild(listEl);
+    return true;
+  }
+
+  function say(message) { if (statusEl) { statusEl.textContent = message || ""; } }
+
+  function refused(error) {
+    say(error && error.message ? error.message : String(error));
+  }
+
+  function mine(a) { return !!a.mine; }
+
+  function needsReview(a) {
+    if (a.state !== "open" || a.kind === "insert") { return false; }
+    if (a.clause_id === null) { return true; }
+    var clause = state.clauses[a.clause_id];
+    return !!clause && clause.revision !== a.base_revision;
+  }
+
+  function groupKey(a) {
+    if (a.clause_id !== null && state.clauses[a.clause_id]) { return "c" + a.clause_id; }
+    return "s" + a.section_id;
+  }
+
+  // ------------------------------------------------------------------ rendering
+  function groupEl(key) {
+    var existing = listEl.querySelector('[data-group="' + key + '"]');
+    if (existing) { return existing; }
+    var heading, body = null;
+    if (key.charAt(0) === "c") {
+      var clause = state.clauses[key.slice(1)];
+      heading = el("h3", { text: w("article", clause.number) });
+      body = el("blockquote", { className: "clause-text", "data-clause-text": clause.id, text: clause.text });
+    } else {
+      var section = state.sections.filter(function (s) { return "s" + s.id === key; })[0];
+      heading = el("h3", { text: w("endOfSection", section ? section.title : "") });
+    }
+    var group = el("section", { className: "amendment-group", "data-group": key }, [
+      heading, body, el("ol", { className: "amendments", "data-amendment-list": "" })
+    ]);
+    // Keep groups in text order: clauses by their order, section ends after them.
+    var order = state.clauseOrder.map(function (id) { return "c" + id; })
+      .concat(state.sections.map(function (s) { return "s" + s.id; }));
+    var index = order.indexOf(key), placed = false;
+    Array.prototype.forEach.call(listEl.querySelectorAll("[data-group]"), function (other) {
+      if (!placed && order.indexOf(other.getAttribute("data-group")) > index) {
+        listEl.insertBefore(group, other);
+        placed = true;
+      }
+    });
+    if (!placed) { listEl.appendChild(group); }
+    return group;
+  }
+
+  function button(label, onClick, attrs) {
+    var b = el("button", Object.assign({ type: "button" }, attrs || {}), []);
+    b.textContent = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function supportControls(a) {
+    var box = el("div", { className: "support-controls", role: "group", "aria-label": w("stance") });
+    ["pour", "contre", "abstention"].forEach(function (value) {
+      box.appendChild(button(w(value), function () {
+        Live.send("support.set", { amendment_id: a.id, value: value }).then(function () {
+          a.own_support = value;
+          renderCard(a);
+          say("");
+        }, refused);
+      }, { "aria-pressed": a.own_support === value ? "true" : "false", className: value === "pour" ? "" : "secondary", "data-support": value }));
+    });
+    return box;
+  }
+
+  function commentForm(a) {
+    var stance = el("select", { "aria-label": w("stance"), "data-comment-stance": "" }, [
+      el("option", { value: "pour", text: w("pour") }), el("option", { value: "contre", text: w("contre") })
+    ]);
+    var input = el("input", { "aria-label": w("commentLabel"), maxlength: "1000", "data-comment-text": "" });
+    var form = el("form", { className: "comment-form" }, [stance, input, el("button", { type: "submit", text: w("comment") })]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      Live.send("comment.add", { amendment_id: a.id, stance: stance.value, text: input.value }).then(function () {
+        input.value = "";
+        say("");
+      }, refused);
+    });
+    return form;
+  }
+
+  function moderationControls(a) {
+    var box = el("div", { className: "moderation-controls" });
+    if (a.state === "open") {
+      box.appendChild(button(w("accept"), function () {
+        Live.send("amendment.accept", { amendment_id: a.id, resolved_text: null, expected_revision: null }).then(function (data) {
+          say(data.merged ? w("merged_note") : "");
+        }, function (error) {
+          refused(error);
+          if (error && error.code === "conflict") {
+            statusEl.appendChild(document.createTextNode(" "));
+            statusEl.appendChild(el("a", { href: a.url + "adopter/", text: w("conflictLink") }));
+          }
+        });
+      }, { "data-action": "accept" }));
+    }
+    if (a.state !== "accepted" && a.state !== "hidden") {
+      var reason = el("input", { "aria-label": w("reason"), maxlength: "500", placeholder: w("reason"), "data-reason": "" });
+      box.appendChild(reason);
+      if (a.state === "open") {
+        box.appendChild(button(w("reject"), function () {
+          Live.send("amendment.reject", { amendment_id: a.id, reason: reason.value }).then(function () { say(""); }, refused);
+        }, { className: "secondary", "data-action": "reject" }));
+      }
+      box.appendChild(button(w("hide"), function () {
+        Live.send("amendment.hide", { amendment_id: a.id, reason: reason.value }).then(function () { say(""); }, refused);
+      }, { className: "secondary", "data-action": "hide" }));
+    }
+    if (reopenable[a.state]) {
+      box.appendChild(button(w("reopen"), function () {
+        Live.send("amendment.reopen", { amendment_id: a.id }).then(function () { say(""); }, refused);
+      }, { className: "secondary", "data-action": "reopen" }));
+    }
+    return box;
+  }
+
+  function familyLine(byFamily) {
+    var keys = Object.keys(byFamily || {});
+    if (!keys.length) { return null; }
+    return el("p", { className: "by-family muted", text: keys.sort().map(function (key) {
+      var c = byFamily[key];
+      return (key || "—") + " : " + c.pour + " / " + c.contre + " / " + c.abstention;
+    }).join(" · ") });
+  }
+
+  function renderCard(a) {
+    var id = "amendement-live-" + a.id;
+    var old = document.getElementById(id);
+    var canSee = !a.hidden || (!state.readOnly && (state.you.is_facilitator || mine(a)));
+    if (!canSee) { if (old) { old.remove(); } return; }
+    // Keep what the person was typing in this card.
+    var typed = {}, focused = null;
+    if (old) {
+      Array.prototype.forEach.call(old.querySelectorAll("input, select"), function (field) {
+        var key = Object.keys(field.dataset)[0];
+        if (key) { typed[key] = field.value; if (field === document.activeElement) { focused = key; } }
+      });
+    }
+    var participant = !!state.you.participant && !state.readOnly;
+    var header = el("h4", {}, [
+      el("a", { href: a.url, text: w("amendment", a.number) }),
+      document.createTextNode(" "),
+      el("span", { className: "badge state", text: w(a.state) }),
+      needsReview(a) ? el("span", { className: "badge review", text: w("review") }) : null
+    ]);
+    var meta = el("p", { className: "muted", text: w(a.kind) + (a.author ? " — " + w("by", a.author) : "") + (a.agora ? " (" + a.agora + ")" : "") });
+    var diff = el("p", { className: "diff" });
+    diff.innerHTML = a.diff_html; // escaped by the server: <ins>/<del> around escaped text only
+    var totals = a.totals || { pour: 0, contre: 0, abstention: 0 };
+    var children = [header, meta];
+    if (a.hidden) { children.push(el("p", { className: "muted", text: w("hiddenNote") })); }
+    children.push(diff);
+    if (a.justification) { children.push(el("p", { className: "justification", text: a.justification })); }
+    if (a.decision_reason) { children.push(el("p", { className: "decision", text: w("reason") + " : " + a.decision_reason })); }
+    children.push(el("p", { className: "totals", "data-totals": "", text: w("totals", totals.pour, totals.contre, totals.abstention) }));
+    children.push(familyLine(a.by_family));
+    var comments = el("ul", { className: "comments" });
+    (a.comments || []).forEach(function (c) {
+      comments.appendChild(el("li", { className: "comment stance-" + c.stance, text: w(c.stance) + " — " + c.author + " : " + c.text }));
+    });
+    children.push(comments);
+    if (a.state === "open" && participant && state.phase === "supports") { children.push(supportControls(a)); }
+    if (a.state === "open" && participant && (state.phase === "proposals" || state.phase === "supports")) { children.push(commentForm(a)); }
+    if (a.state === "open" && participant && mine(a) && (state.phase === "proposals" || state.phase === "supports")) {
+      children.push(button(w("withdraw"), function () {
+        Live.send("amendment.withdraw", { amendment_id: a.id }).then(function () { say(""); }, refused);
+      }, { className: "secondary", "data-action": "withdraw" }));
+    }
+    if (state.you.is_facilitator && !state.readOnly) { children.push(moderationControls(a)); }
+    var card = el("li", { id: id, className: "amendment state-" + a.state, "data-amendment-id": a.id, "data-state": a.state }, children);
+    Object.keys(typed).forEach(function (key) {
+      var field = card.querySelector("[data-" + key.replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); }) + "]");
+      if (field) { field.value = typed[key]; if (focused === key) { setTimeout(function () { field.focus(); }, 0); } }
+    });
+    if (old && old.parentNode && old.closest("[data-group]").getAttribute("data-group") === groupKey(a)) {
+      old.parentNode.replaceChild(card, old);
+      return;
+    }
+    if (old) { old.remove(); }
+    var list = groupEl(groupKey(a)).querySelector("[data-amendment-list]");
+    var next = null;
+    Array.prototype.forEach.call(list.children, function (item) {
+      var other = state.amendments[item.getAttribute("data-amendment-id")];
+      if (!next && other && other.number > a.number) { next = item; }
+    });
+    list.insertBefore(card, next);
+    updateEmpty();
+  }
+
+  function updateEmpty() {
+    var empty = listEl.querySelector("[data-empty]");
+    var any = listEl.querySelector("[data-amendment-id]");
+    if (!any && !empty) { listEl.appendChild(el("p", { "data-empty": "", className: "muted", text: w("none") })); }
+    if (any && empty) { empty.remove(); }
+  }
+
+  function renderAll(fresh) {
+    if (fresh) { listEl.textContent = ""; } // a snapshot replaces everything; otherwise cards update in place
+    Object.keys(state.amendments).map(function (id) { return state.amendments[id]; })
+      .sort(function (x, y) { return x.number - y.number; })
+      .forEach(renderCard);
+    updateEmpty();
+    renderProposeForm();
+  }
+
+  function renderProposeForm() {
+    var show = !!state.you.participant && !state.readOnly && state.phase === "proposals";
+    if (!show) { formEl.textContent = ""; return; }
+    if (formEl.querySelector("form")) { return; } // already there: keep what is being typed
+    var kind = el("select", { id: "live-kind", name: "kind" }, ["modify", "delete", "insert"].map(function (k) {
+      return el("option", { value: k, text: w(k) });
+    }));
+    var where = el("select", { id: "live-where", name: "where" });
+    state.clauseOrder.forEach(function (id) {
+      var c = state.clauses[id];
+      where.appendChild(el("option", { value: "c" + c.id, text: w("article", c.number), selected: c.id === state.focusId ? "selected" : null }));
+    });
+    state.sections.forEach(function (s) { where.appendChild(el("option", { value: "s" + s.id, text: w("atEnd", s.title) })); });
+    var text = el("textarea", { id: "live-text", name: "text", rows: "5", maxlength: "5000" });
+    var why = el("textarea", { id: "live-justification", name: "justification", rows: "2", maxlength: "2000" });
+    var preview = el("p", { className: "diff", "aria-live": "polite", "data-preview": "" });
+    var error = el("p", { className: "errorlist", role: "alert", "data-propose-error": "" });
+    var form = el("form", { className: "stack propose-live", "data-propose-form": "" }, [
+      el("h3", { text: w("propose") }), error,
+      el("div", {}, [el("label", { "for": "live-kind", text: w("kind") }), kind]),
+      el("div", {}, [el("label", { "for": "live-where", text: w("where") }), where]),
+      el("div", {}, [el("label", { "for": "live-text", text: w("text") }), text]),
+      el("div", {}, [el("label", { "for": "live-justification", text: w("justification") }), why]),
+      el("div", {}, [el("p", { text: w("preview") }), preview]),
+      el("button", { type: "submit", text: w("submit") })
+    ]);
+    function base() {
+      var target = where.value.charAt(0) === "c" ? state.clauses[where.value.slice(1)] : null;
+      return target && kind.value !== "insert" ? target.text : "";
+    }
+    function update() { renderDiff(preview, base(), kind.value === "delete" ? "" : text.value); }
+    function prefill() { if (kind.value === "modify" && !text.dataset.touched) { text.value = base(); } update(); }
+    where.addEventListener("change", function () { where.dataset.touched = "1"; prefill(); });
+    kind.addEventListener("change", prefill);
+    text.addEventListener("input", function () { text.dataset.touched = "1"; update(); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var isClause = where.value.charAt(0) === "c", id = parseInt(where.value.slice(1), 10);
+      Live.send("amendment.propose", {
+        kind: kind.value, clause_id: isClause ? id : null, section_id: isClause ? null : id,
+        text: kind.value === "delete" ? "" : text.value, justification: why.value
+      }).then(function (data) {
+        var a = data.amendment;
+        upsert(Object.assign(a, { mine: true }));
+        text.value = ""; why.value = ""; delete text.dataset.touched; error.textContent = "";
+        prefill();
+        Live.announce(w("proposed", a.number));
+        say(w("proposed", a.number));
+      }, function (err) { error.textContent = err && err.message ? err.message : String(err); });
+    });
+    formEl.appendChild(form);
+    prefill();
+    form.refocus = function () {
+      if (!where.dataset.touched && state.focusId && state.clauses[state.focusId]) { where.value = "c" + state.focusId; prefill(); }
+    };
+  }
+
+  function upsert(incoming) {
+    if (incoming.session_id !== state.sessionId) { return; }
+    var known = state.amendments[incoming.id];
+    var merged = Object.assign({}, known || { totals: { pour: 0, contre: 0, abstention: 0 }, comments: [], by_family: {} }, incoming);
+    if (incoming.hidden && known) {
+      // A hidden amendment's event leaves its text out; those who may see it keep what they had.
+      ["author", "base_text", "text", "justification", "diff_html", "decision_reason"].forEach(function (key) {
+        if (!incoming[key]) { merged[key] = known[key]; }
+      });
+    }
+    if (known && known.mine) { merged.mine = true; }
+    state.amendments[incoming.id] = merged;
+    renderCard(merged);
+  }
+
+  // ------------------------------------------------------------------ wiring to Live
+  function start() {
+    if (!mount()) { return; }
+    var liveRoot = document.getElementById("live");
+    state.sessionId = liveRoot ? parseInt(liveRoot.dataset.liveSession, 10) : null;
+    state.readOnly = !!liveRoot && liveRoot.dataset.liveRole === "projector";
+
+    Live.onSnapshot(function (data) {
+      var part = data.amendments || { amendments: [], clauses: [], sections: [] };
+      state.phase = data.session.phase;
+      state.you = data.session.you;
+      state.sessionId = data.session.id;
+      state.focusId = data.session.focus_clause ? data.session.focus_clause.id : null;
+      state.scopeIsWholeText = !(data.session.scope || []).length;
+      state.clauses = {};
+      state.clauseOrder = [];
+      part.clauses.forEach(function (c) { state.clauses[c.id] = c; state.clauseOrder.push(c.id); });
+      state.sections = part.sections;
+      state.amendments = {};
+      part.amendments.forEach(function (a) { state.amendments[a.id] = a; });
+      formEl.textContent = "";
+      renderAll(true);
+    });
+
+    ["amendment.proposed", "amendment.edited", "amendment.withdrawn", "amendment.accepted", "amendment.rejected",
+     "amendment.marked_duplicate", "amendment.merged", "amendment.hidden", "amendment.reopened"].forEach(function (type) {
+      Live.on(type, function (data) {
+        var isNew = !state.amendments[data.amendment.id];
+        upsert(data.amendment);
+        var a = state.amendments[data.amendment.id];
+        if (type === "amendment.proposed" && isNew && a && !a.mine) {
+          Live.announce(w("newAmendment", a.number, a.clause_number || ""));
+        }
+        if (type === "amendment.accepted") { Live.announce(w("acceptedNews", data.amendment.number)); }
+      });
+    });
+
+    Live.on("support.changed", function (data) {
+      var a = state.amendments[data.amendment_id];
+      if (!a) { return; }
+      a.totals = data.totals;
+      a.by_family = data.by_family;
+      renderCard(a);
+    });
+
+    Live.on("comment.added", function (data) {
+      var a = state.amendments[data.comment.amendment_id];
+      if (!a) { return; }
+      a.comments = (a.comments || []).filter(function (c) { return c.id !== data.comment.id; }).concat([data.comment]);
+      renderCard(a);
+    });
+
+    function clauseChanged(clause) {
+      if (!state.clauses[clause.id]) {
+        if (!state.scopeIsWholeText) { return; }
+        state.clauseOrder.push(clause.id);
+      }
+      state.clauses[clause.id] = clause;
+      Array.prototype.forEach.call(document.querySelectorAll('[data-clause-text="' + clause.id + '"]'), function (node) {
+        node.textContent = clause.text;
+      });
+      Object.keys(state.amendments).forEach(function (id) {
+        var a = state.amendments[id];
+        if (a.clause_id === clause.id) { renderCard(a); }
+      });
+    }
+    Live.on("clause.changed", function (data) { clauseChanged(data.clause); });
+    Live.on("clause.added", function (data) { clauseChanged(data.clause); });
+    Live.on("clause.deleted", function (data) {
+      Object.keys(state.amendments).forEach(function (id) {
+        var a = state.amendments[id];
+        if (a.clause_id === data.id && a.state === "open" && a.kind !== "insert") { a.clause_id = null; }
+      });
+      delete state.clauses[data.id];
+      state.clauseOrder = state.clauseOrder.filter(function (id) { return id !== data.id; });
+      var group = listEl.querySelector('[data-group="c' + data.id + '"]');
+      if (group) { group.remove(); }
+      formEl.textContent = "";
+      renderAll(true);
+    });
+
+    Live.on("session.phase_changed", function (data) {
+      if (data.session_id !== state.sessionId) { return; }
+      state.phase = data.phase;
+      renderAll();
+    });
+    Live.on("session.focus_changed", function (data) {
+      if (data.session_id !== state.sessionId) { return; }
+      state.focusId = data.clause ? data.clause.id : null;
+      var form = formEl.querySelector("form");
+      if (form && form.refocus) { form.refocus(); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("propose-form");
+    if (form) { setupPreview(form); }
+    if (window.Live && document.getElementById("live")) { start(); }
+  });
+
+  window.Deliberation = { wordDiff: wordDiff, tokenize: tokenize };
+})();
