@@ -9,3 +9,5 @@ class DeliberationConfig(AppConfig):
     def ready(self):
         # Registers deliberation's live commands with the live room (agora.registry).
         from deliberation import commands  # noqa: F401
+        # Lists the clause's amendments on manifesto's clause page.
+        from deliberation import panels  # noqa: F401

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from agora import phases
 from agora.models import LiveSession
@@ -33,6 +34,7 @@ from deliberation.permissions import Actor
 from manifesto import services as text_services
 from manifesto.journal import record_event
 from manifesto.merge import three_way_merge
+from manifesto.services import in_site_language
 from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
 
 MAX_JUSTIFICATION_LENGTH = 2000
@@ -158,12 +160,12 @@ def _label(amendment: Amendment) -> str:
     """ "Amendement n° 12 de Camille (Agora de Grenoble)" — who proposed it, from where."""
     agora = amendment.agora
     if agora is not None:
-        return _("Amendement n° %(number)s de %(author)s (%(agora)s)") % {
+        return in_site_language(_lazy("Amendement n° %(number)s de %(author)s (%(agora)s)")) % {
             "number": amendment.number,
             "author": amendment.author_name,
             "agora": agora.title,
         }
-    return _("Amendement n° %(number)s de %(author)s") % {"number": amendment.number, "author": amendment.author_name}
+    return in_site_language(_lazy("Amendement n° %(number)s de %(author)s")) % {"number": amendment.number, "author": amendment.author_name}
 
 
 # ------------------------------------------------------------------------- participants
@@ -222,7 +224,7 @@ def propose_amendment(
         text=text,
         justification=justification,
     )
-    _track(amendment, actor, _("Amendement proposé")).save()
+    _track(amendment, actor, in_site_language(_lazy("Amendement proposé"))).save()
     _journal("amendment.proposed", amendment)
     return amendment
 
@@ -250,7 +252,7 @@ def edit_amendment(
     amendment.justification = _clean_justification(justification)
     if amendment.kind == AmendmentKind.MODIFY and amendment.text == amendment.base_text:
         raise InvalidInput(_("Votre proposition ne change pas le texte de l'article."))
-    _track(amendment, actor, _("Amendement modifié par son auteur·rice")).save()
+    _track(amendment, actor, in_site_language(_lazy("Amendement modifié par son auteur·rice"))).save()
     _journal("amendment.edited", amendment)
     return amendment
 
@@ -263,7 +265,7 @@ def withdraw_amendment(*, actor: Actor, amendment: Amendment) -> Amendment:
     _require_participant(actor, amendment.session, "amendment.withdraw")
     _require_open(amendment)
     amendment.state = AmendmentState.WITHDRAWN
-    _track(amendment, actor, _("Amendement retiré par son auteur·rice")).save()
+    _track(amendment, actor, in_site_language(_lazy("Amendement retiré par son auteur·rice"))).save()
     _journal("amendment.withdrawn", amendment)
     return amendment
 
@@ -337,7 +339,7 @@ def accept_amendment(
     _require_open(amendment)
     _require_drafting(amendment.manifesto)
     label = _label(amendment)
-    reason = _("%(amendment)s adopté") % {"amendment": label}
+    reason = in_site_language(_lazy("%(amendment)s adopté")) % {"amendment": label}
     merged = resolved = False
     clause = None
 
@@ -364,7 +366,7 @@ def accept_amendment(
                 raise ClauseConflict(clause=current)
             new_text = text_services.normalise_text(resolved_text)
             resolved = True
-            reason = _("%(amendment)s adopté, fusionné par %(facilitator)s après conflit") % {
+            reason = in_site_language(_lazy("%(amendment)s adopté, fusionné par %(facilitator)s après conflit")) % {
                 "amendment": label,
                 "facilitator": actor.user.get_full_name() or actor.user.get_username(),
             }
@@ -377,7 +379,7 @@ def accept_amendment(
                 raise AmendmentConflict(clause=current, base=amendment.base_text, current=current.text, proposed=proposed)
             new_text = result.text
             merged = True
-            reason = _("%(amendment)s adopté, fusionné avec les modifications faites depuis") % {"amendment": label}
+            reason = in_site_language(_lazy("%(amendment)s adopté, fusionné avec les modifications faites depuis")) % {"amendment": label}
         if new_text == "":
             text_services.apply_clause_deletion(
                 actor=actor.user, clause=current, expected_revision=current.revision, reason=reason
@@ -411,7 +413,7 @@ def reject_amendment(*, actor: Actor, amendment: Amendment, reason: str) -> Amen
     _require_open(amendment)
     reason = _clean_reason(reason, required=True)
     _decide(amendment, actor, AmendmentState.REJECTED, reason)
-    _track(amendment, actor, _("Rejeté : %(reason)s") % {"reason": reason}).save()
+    _track(amendment, actor, in_site_language(_lazy("Rejeté : %(reason)s")) % {"reason": reason}).save()
     _journal("amendment.rejected", amendment)
     return amendment
 
@@ -425,7 +427,7 @@ def mark_duplicate(*, actor: Actor, amendment: Amendment, duplicate_of: Amendmen
         raise InvalidInput(_("Choisissez un autre amendement de ce manifeste."))
     amendment.duplicate_of = duplicate_of
     _decide(amendment, actor, AmendmentState.DUPLICATE)
-    _track(amendment, actor, _("Doublon de l'amendement n° %(number)s") % {"number": duplicate_of.number}).save()
+    _track(amendment, actor, in_site_language(_lazy("Doublon de l'amendement n° %(number)s")) % {"number": duplicate_of.number}).save()
     _journal("amendment.marked_duplicate", amendment)
     return amendment
 
@@ -472,12 +474,12 @@ def merge_amendments(*, actor: Actor, amendments: list[Amendment], text: str, ju
         justification=justification,
     )
     numbers = ", ".join(f"n° {o.number}" for o in originals)
-    _track(compromise, actor, _("Compromis des amendements %(numbers)s") % {"numbers": numbers}).save()
+    _track(compromise, actor, in_site_language(_lazy("Compromis des amendements %(numbers)s")) % {"numbers": numbers}).save()
     _journal("amendment.proposed", compromise)
     for original in originals:
         original.merged_into = compromise
         _decide(original, actor, AmendmentState.MERGED)
-        _track(original, actor, _("Fusionné dans l'amendement n° %(number)s") % {"number": compromise.number}).save()
+        _track(original, actor, in_site_language(_lazy("Fusionné dans l'amendement n° %(number)s")) % {"number": compromise.number}).save()
         _journal("amendment.merged", original)
     return compromise
 
@@ -491,7 +493,7 @@ def hide_amendment(*, actor: Actor, amendment: Amendment, reason: str) -> Amendm
         raise AmendmentClosed(_("Cet amendement ne peut pas être masqué."))
     reason = _clean_reason(reason, required=True)
     _decide(amendment, actor, AmendmentState.HIDDEN, reason)
-    _track(amendment, actor, _("Masqué : %(reason)s") % {"reason": reason}).save()
+    _track(amendment, actor, in_site_language(_lazy("Masqué : %(reason)s")) % {"reason": reason}).save()
     _journal("amendment.hidden", amendment)
     return amendment
 
@@ -505,6 +507,6 @@ def reopen_amendment(*, actor: Actor, amendment: Amendment) -> Amendment:
     amendment.duplicate_of = None
     amendment.merged_into = None
     _decide(amendment, actor, AmendmentState.OPEN)
-    _track(amendment, actor, _("Rouvert")).save()
+    _track(amendment, actor, in_site_language(_lazy("Rouvert"))).save()
     _journal("amendment.reopened", amendment)
     return amendment

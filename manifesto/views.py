@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from manifesto import forms, permissions, selectors, services
+from manifesto import extensions, forms, permissions, selectors, services
 from manifesto.errors import ClauseConflict, PermissionDenied, ServiceError
 from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
 
@@ -138,6 +138,7 @@ def clause_detail(request, slug, number):
         # Newest first: the person comes to see what changed lately.
         "entries": list(reversed(entries)),
         "can_edit": clause is not None and permissions.can_edit_text(request.user, manifesto),
+        "panels": extensions.render_clause_panels(request, clause) if clause is not None else [],
     }
     return render(request, "manifesto/clause.html", context)
 

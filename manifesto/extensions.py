@@ -1,0 +1,22 @@
+"""Panels that other apps add to manifesto's pages, so that manifesto never imports them.
+
+An app registers, from its AppConfig.ready, a function `panel(request, clause) -> str` (HTML it
+rendered itself, user text escaped); the clause page shows every panel after the text.
+"""
+
+from collections.abc import Callable
+
+from django.utils.safestring import SafeString, mark_safe
+
+_clause_panels: list[Callable] = []
+
+
+def clause_panel(render: Callable) -> Callable:
+    if render not in _clause_panels:
+        _clause_panels.append(render)
+    return render
+
+
+def render_clause_panels(request, clause) -> list[SafeString]:
+    # Each panel is rendered by a template of its app, which escapes user text.
+    return [mark_safe(render(request, clause)) for render in _clause_panels]
