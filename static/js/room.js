@@ -28,7 +28,10 @@
     });
   }
 
+  var currentFocus = null;
+
   function showFocus(clause) {
+    currentFocus = clause || null;
     all('[data-bind="focus"]').forEach(function (box) {
       box.textContent = "";
       if (!clause) { box.appendChild(el("p", { "class": "muted" }, t("noFocus"))); return; }
@@ -141,6 +144,16 @@
   Live.on("session.focus_changed", function (d) {
     showFocus(d.clause);
     if (d.clause) Live.announce(t("focusChanged", d.clause.number));
+  });
+  // The focus clause's text changes when an amendment is accepted or an organiser edits it.
+  Live.on("clause.changed", function (d) {
+    if (currentFocus && d.clause.id === currentFocus.id) {
+      showFocus(d.clause);
+      Live.announce(t("focusChanged", d.clause.number));
+    }
+  });
+  Live.on("clause.deleted", function (d) {
+    if (currentFocus && d.id === currentFocus.id) showFocus(null);
   });
   Live.on("session.timer_changed", function (d) {
     showTimer(d.ends_at);

@@ -24,6 +24,7 @@ clause = manifesto.clauses.order_by("number").first()
 agora = make_agora(manifesto=manifesto, facilitators=[facilitator], title="Agora de Grenoble")
 session = agora_services.open_session(actor=facilitator, agora=agora, clause_ids=[clause.pk])
 agora_services.set_phase(actor=facilitator, session=session, phase=Phase.PROPOSALS)
+agora_services.set_focus(actor=facilitator, session=session, clause_id=clause.pk)
 print(json.dumps({"session": session.pk, "code": session.code, "clause": clause.pk, "text": clause.text}))
 """
 
@@ -95,6 +96,9 @@ def test_propose_on_a_phone_see_support_accept_and_the_text_changes_everywhere(s
             console = desk.new_page()
             console.goto(f"{base}/agoras/seance/{data['session']}/animer/")
             console.click("[data-phase-button=supports]")
+            room = second.new_page()  # The room page, whose focus box must follow the adopted text.
+            room.goto(f"{base}/agoras/seance/{data['session']}/")
+            expect(room.locator('[data-bind="focus"] .focus-text')).to_contain_text(data["text"], timeout=10000)
             other.locator("[data-support=pour]").first.click(timeout=10000)
             expect(facilitator.locator("[data-totals]").first).to_contain_text("Pour : 1", timeout=10000)
 
@@ -104,6 +108,7 @@ def test_propose_on_a_phone_see_support_accept_and_the_text_changes_everywhere(s
             for page in (author, other, facilitator):
                 expect(page.locator(f"[data-clause-text='{data['clause']}']")).to_contain_text(expected, timeout=10000)
                 expect(page.locator("[data-amendment-id]").first).to_have_attribute("data-state", "accepted")
+            expect(room.locator('[data-bind="focus"] .focus-text')).to_contain_text(expected, timeout=10000)
             assert author.evaluate("window.pwned") is None
         finally:
             browser.close()
