@@ -9,6 +9,12 @@ from tests.factories import make_manifesto, make_user
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas get passwords; the default hasher spends most of a test's set-up on them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """LocaleMiddleware leaves the request's language active in the thread: reset it after each test,
     so a test that browsed in English does not turn the next test's French strings into English."""

@@ -16,12 +16,6 @@ def set_phase(session, phase) -> None:
     session.phase = phase
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The personas are created with a password; the default hasher costs ~0.3 s per user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def live_session(live_session):
     """The shared live session, moved on to the proposals phase."""
