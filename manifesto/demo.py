@@ -218,6 +218,8 @@ def load() -> DemoText:
         manifesto = _write_text(organiser)
         services.freeze_version(actor=organiser, manifesto=manifesto, label="Texte de départ soumis aux agoras")
         _amend(manifesto, organiser=organiser, facilitator=facilitator)
+        # A second frozen version, so two versions can be compared as they were.
+        services.freeze_version(actor=organiser, manifesto=manifesto, label="Texte après les premières agoras")
     return DemoText(
         manifesto=manifesto,
         logins=[

@@ -30,18 +30,19 @@ def test_loading_the_demo_twice_changes_nothing_the_second_time(db):
     assert first["manifestos"] == 1
 
 
-def test_demo_is_a_drafting_manifesto_with_history_and_one_frozen_version(db, client):
+def test_demo_is_a_drafting_manifesto_with_history_and_two_frozen_versions(db, client):
     call_command("load_demo", stdout=StringIO())
     manifesto = Manifesto.objects.get()
     assert manifesto.status == ManifestoStatus.DRAFTING
     assert 5 <= manifesto.sections.count() <= 8
     assert 20 <= manifesto.clauses.count() <= 40
-    assert manifesto.versions.count() == 1
+    assert manifesto.versions.count() == 2
     assert Clause.history.filter(manifesto_id=manifesto.pk, revision__gte=2).exclude(history_change_reason="").exists()
     assert manifesto.clauses.filter(revision__gte=3).exists()
 
-    comparison = client.get(reverse("manifesto:compare", kwargs={"slug": manifesto.slug}) + "?old=1&new=actuel")
-    assert all(comparison.context["comparison"].counts[kind] >= 1 for kind in ("added", "removed", "moved", "changed"))
+    for new in ("2", "actuel"):
+        comparison = client.get(reverse("manifesto:compare", kwargs={"slug": manifesto.slug}) + f"?old=1&new={new}")
+        assert all(comparison.context["comparison"].counts[kind] >= 1 for kind in ("added", "removed", "moved", "changed"))
     for number in range(1, manifesto.last_clause_number + 1):
         page = reverse("manifesto:clause", kwargs={"slug": manifesto.slug, "number": number})
         assert client.get(page).status_code == 200
