@@ -1,6 +1,7 @@
 """The translated words of static/js/deliberation.js, given to the page as JSON (json_script)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def js_words() -> dict[str, str]:
@@ -28,7 +29,7 @@ def js_words() -> dict[str, str]:
         "comment": _("Commenter"),
         "commentLabel": _("Votre commentaire"),
         "stance": _("Sens"),
-        "withdraw": _("Retirer"),
+        "withdraw": pgettext("amendement", "Retirer"),
         "accept": _("Adopter"),
         "reject": _("Rejeter"),
         "hide": _("Masquer"),
