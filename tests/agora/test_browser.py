@@ -44,7 +44,7 @@ def join(context, base, code, name):
 def test_facilitator_and_two_participants_follow_live_and_catch_up_after_offline(server, browser):
     from playwright.sync_api import expect
 
-    fac_context = browser.new_context()
+    fac_context = browser.new_context(locale="fr-FR")
     fac = fac_context.new_page()
     fac.goto(server + "/connexion/")
     fac.fill("#id_username", "animateur")
@@ -56,8 +56,8 @@ def test_facilitator_and_two_participants_follow_live_and_catch_up_after_offline
     code = fac.text_content(".join-code").strip()
     fac.wait_for_selector("[data-live-state][data-state=online]", timeout=TIMEOUT)
 
-    desk_context = browser.new_context()
-    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    desk_context = browser.new_context(locale="fr-FR")
+    phone_context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     desk = join(desk_context, server, code, "Amina")
     phone = join(phone_context, server, code, "Bruno")
 

@@ -61,9 +61,9 @@ def test_propose_on_a_phone_see_support_accept_and_the_text_changes_everywhere(s
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
-            phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-            second = browser.new_context()
-            desk = browser.new_context()
+            phone = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+            second = browser.new_context(locale="fr-FR")
+            desk = browser.new_context(locale="fr-FR")
             author, other, facilitator = phone.new_page(), second.new_page(), desk.new_page()
 
             join(author, base, data["code"], "Amina")
@@ -130,14 +130,14 @@ def test_deliberation_js_mounts_in_the_live_room_pages(server):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_context().new_page()
+            page = browser.new_context(locale="fr-FR").new_page()
             join(page, base, data["code"], "Zoé")
             section = page.locator("#live-extensions [data-deliberation]")
             expect(section).to_contain_text("Amendements", timeout=10000)
             expect(section.locator("[data-amendment-id]").first).to_contain_text("Amendement n° 1")
 
             # On the projector (a facilitator's screen on the wall): the amendments, read only.
-            wall = browser.new_context().new_page()
+            wall = browser.new_context(locale="fr-FR").new_page()
             wall.goto(f"{base}/connexion/")
             wall.fill("input[name=username]", "animatrice")
             wall.fill("input[name=password]", "motdepasse-de-test")

@@ -82,9 +82,9 @@ def test_sign_as_an_organisation_confirm_appear_verify_and_withdraw(server):
     base, sink, fingerprint = server
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        phone = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
         page = phone.new_page()
-        watcher = browser.new_context().new_page()
+        watcher = browser.new_context(locale="fr-FR").new_page()
         watcher.goto(f"{base}/signer/manifeste-e2e/signataires/")
         expect(watcher.locator("[data-counter-count]")).to_have_text("0")
         watcher.wait_for_function("document.querySelector('[data-counter-ws]').dataset.live === '1'")
