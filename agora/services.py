@@ -8,6 +8,8 @@ journaled (manifesto.journal.record_event) in the same transaction.
 import secrets
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,12 +87,20 @@ def register(*, agora: Agora, name: str, email: str, organisation: str = "", ess
     if ess_family and ess_family not in EssFamily.values:
         raise InvalidInput(_("Famille de l'ESS inconnue."))
     email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(_("Indiquez une adresse e-mail valide.")) from None
     if Registration.objects.filter(agora=agora, email=email).exists():
         raise InvalidInput(_("Cette adresse e-mail est déjà inscrite à cette agora."))
-    return Registration.objects.create(
+    registration = Registration.objects.create(
         agora=agora, name=name[:120], email=email, organisation=organisation.strip()[:200], ess_family=ess_family,
         accessibility_needs=accessibility_needs.strip(), consent=True,
     )
+    from agora.tasks import send_registration_confirmation
+
+    transaction.on_commit(lambda: send_registration_confirmation.enqueue(registration.pk))
+    return registration
 
 
 @transaction.atomic

@@ -150,3 +150,26 @@ def test_organiser_creates_an_agora_and_assigns_facilitators(client, organiser, 
 def test_outsider_cannot_create_an_agora(client, outsider, manifesto):
     client.force_login(outsider)
     assert client.get("/agoras/nouvelle/").status_code == 403
+
+
+def test_registration_is_confirmed_by_email_after_commit(client, agora, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/agoras/{agora.slug}/", {
+            "name": "Léa <b>", "email": "lea@example.org", "accessibility_needs": "Boucle magnétique", "consent": "on"})
+    assert response.status_code == 302
+    [message] = mailoutbox
+    assert message.to == ["lea@example.org"]
+    assert agora.title in message.subject
+    assert "Léa <b>" in message.body  # plain text: not HTML-escaped
+    assert "Boucle magnétique" in message.body
+    assert agora.get_absolute_url() in message.body
+
+
+def test_registration_with_a_malformed_email_is_refused_and_nothing_is_sent(agora, mailoutbox):
+    from agora import services
+    from manifesto.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        services.register(agora=agora, name="Léa", email="pas-une-adresse", consent=True)
+    assert not Registration.objects.exists()
+    assert mailoutbox == []
