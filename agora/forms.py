@@ -21,6 +21,12 @@ class JoinForm(forms.Form):
     ess_family = forms.ChoiceField(label=_("Famille de l'ESS (facultatif)"), choices=FAMILY_CHOICES, required=False)
 
 
+class OnlineJoinForm(JoinForm):
+    """Joining the online space: no code, the page's address says which session."""
+
+    code = None
+
+
 class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("Nom"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))

@@ -23,9 +23,17 @@ class Agora(models.Model):
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="facilitated_agoras", blank=True, verbose_name=_("animateur·rices")
     )
+    # The standing space where participants propose amendments online between agoras, when the
+    # organiser opens it (agora.services.open_online_proposals): one per manifesto, not on the agenda.
+    is_online_space = models.BooleanField(_("espace de contributions en ligne"), default=False)
 
     class Meta:
         ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manifesto"], condition=models.Q(is_online_space=True), name="one_online_space_per_manifesto"
+            )
+        ]
         verbose_name = _("agora")
         verbose_name_plural = _("agoras")
 

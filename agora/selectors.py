@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from agora.models import Connection, Floor, LiveSession, Participant, RaisedHand
+from agora.models import Agora, Connection, Floor, LiveSession, Participant, RaisedHand
 
 SESSION_KEY = "live_participants"  # in the Django session: {"<live session id>": "<browser key>"}
 
@@ -38,6 +38,21 @@ def session_by_code(code: str) -> LiveSession | None:
     if not cleaned:
         return None
     return LiveSession.objects.select_related("agora").filter(code=cleaned, closed_at__isnull=True).first()
+
+
+def online_space(manifesto) -> Agora | None:
+    """The manifesto's standing space for online proposals, if the organiser ever opened it."""
+    return Agora.objects.filter(manifesto=manifesto, is_online_space=True).first()
+
+
+def online_session(manifesto) -> LiveSession | None:
+    """The open live session of the manifesto's online space: online proposals are open when there is one."""
+    return (
+        LiveSession.objects.select_related("agora", "agora__manifesto")
+        .filter(agora__manifesto=manifesto, agora__is_online_space=True, closed_at__isnull=True)
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
 
 
 def normalise_code(code: str) -> str:

@@ -19,8 +19,9 @@ from agora import permissions, phases, selectors
 from agora.models import Agora, Connection, Floor, LiveSession, Participant, Phase, RaisedHand, Registration
 from manifesto.errors import InvalidInput, PermissionDenied, ServiceError
 from manifesto.journal import record_event
-from manifesto.models import Clause, EssFamily
-from manifesto.services import clause_payload
+from manifesto.models import Clause, EssFamily, Manifesto, ManifestoStatus
+from manifesto.permissions import is_organiser
+from manifesto.services import clause_payload, in_site_language
 
 # No 0/O, 1/I/L, 5/S, 2/Z, 8/B: a code read aloud or from a wall is typed right the first time.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -209,6 +210,67 @@ def set_timer(*, actor, session: LiveSession, seconds: int | None) -> LiveSessio
         ends_at=session.timer_ends_at.isoformat() if session.timer_ends_at else None, seconds=seconds,
     )
     return session
+
+
+# ------------------------------------------------------------------------- online proposals between agoras
+
+ONLINE_SPACE_TITLE = gettext_lazy("Contributions en ligne")
+ONLINE_SPACE_YEARS = 10
+
+
+def _require_organiser(actor, manifesto: Manifesto) -> None:
+    if not is_organiser(actor, manifesto):
+        raise PermissionDenied(
+            _("Seul·es les organisateur·rices du manifeste peuvent ouvrir ou fermer les propositions en ligne.")
+        )
+
+
+def _online_space_slug(manifesto: Manifesto) -> str:
+    base = f"en-ligne-{manifesto.slug}"[:70]
+    slug, n = base, 1
+    while Agora.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def open_online_proposals(*, actor, manifesto: Manifesto) -> LiveSession:
+    """The organiser lets participants propose amendments online, between agoras.
+
+    Creates the manifesto's standing online space once (an agora that the organiser facilitates)
+    and opens a live session in it, straight in the proposals phase, on the whole text. Opening
+    again while it is open returns the open session.
+    """
+    _require_organiser(actor, manifesto)
+    # Serialise the organisers of one manifesto: two clicks make one space and one session.
+    manifesto = Manifesto.objects.select_for_update().get(pk=manifesto.pk)
+    if manifesto.status != ManifestoStatus.DRAFTING:
+        raise InvalidInput(_("Le texte est figé : on ne peut plus y proposer d'amendements."))
+    space = selectors.online_space(manifesto)
+    if space is None:
+        now = timezone.now()
+        space = Agora.objects.create(
+            manifesto=manifesto, is_online_space=True, title=in_site_language(ONLINE_SPACE_TITLE),
+            slug=_online_space_slug(manifesto), starts_at=now,
+            ends_at=now + timedelta(days=365 * ONLINE_SPACE_YEARS),
+        )
+    space.facilitators.add(actor)
+    session = selectors.online_session(manifesto)
+    if session is None:
+        session = open_session(actor=actor, agora=space)
+    return set_phase(actor=actor, session=session, phase=Phase.PROPOSALS)
+
+
+@transaction.atomic
+def close_online_proposals(*, actor, manifesto: Manifesto) -> LiveSession:
+    """The organiser stops online proposals; the amendments already made stay, for moderation."""
+    _require_organiser(actor, manifesto)
+    manifesto = Manifesto.objects.select_for_update().get(pk=manifesto.pk)
+    session = selectors.online_session(manifesto)
+    if session is None:
+        raise InvalidInput(_("Les propositions en ligne sont déjà fermées."))
+    return close_session(actor=actor, session=session)
 
 
 # ------------------------------------------------------------------------- participants

@@ -16,14 +16,16 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agora import permissions, phases, registry, selectors, services
-from agora.forms import AgoraForm, JoinForm, RegistrationForm
+from agora.forms import AgoraForm, JoinForm, OnlineJoinForm, RegistrationForm
 from agora.models import Agora, LiveSession
 from manifesto.errors import ServiceError
 from manifesto.models import Manifesto
+from manifesto.permissions import is_organiser
 
 
 def _session_or_404(pk: int) -> LiveSession:
@@ -60,10 +62,22 @@ def _live_context(request, session: LiveSession, **extra) -> dict:
 # ------------------------------------------------------------------------- agenda and registration
 
 
+def _online_proposals(request) -> list[dict]:
+    """Per manifesto: its open online session, if any, and whether this person may open or close it."""
+    rows = []
+    for manifesto in Manifesto.objects.order_by("title"):
+        session = selectors.online_session(manifesto)
+        can_manage = is_organiser(request.user, manifesto)
+        if session is not None or can_manage:
+            rows.append({"manifesto": manifesto, "session": session, "can_manage": can_manage})
+    return rows
+
+
 def agenda(request):
     now = timezone.now()
-    agoras = Agora.objects.select_related("manifesto")
+    agoras = Agora.objects.select_related("manifesto").filter(is_online_space=False)
     return render(request, "agora/agenda.html", {
+        "online": _online_proposals(request),
         "upcoming": agoras.filter(ends_at__gte=now).order_by("starts_at"),
         "past": agoras.filter(ends_at__lt=now).order_by("-starts_at"),
         "can_create": request.user.is_authenticated
@@ -233,6 +247,70 @@ def control_close(request, pk):
     return _control(request, pk, lambda s: services.close_session(actor=request.user, session=s))
 
 
+# ------------------------------------------------------------------------- online proposals between agoras
+
+
+def online(request, slug):
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    session = selectors.online_session(manifesto)
+    participant = selectors.current_participant(request, session) if session is not None else None
+    form = OnlineJoinForm(request.POST or None)
+    if request.method == "POST":
+        if session is None:
+            messages.error(request, _("Les propositions en ligne sont fermées pour le moment."))
+            return redirect("agora:online", slug=manifesto.slug)
+        if participant is not None:
+            return redirect("agora:room", pk=session.pk)
+        if form.is_valid():
+            try:
+                participant = services.join(
+                    session=session, display_name=form.cleaned_data["display_name"],
+                    organisation=form.cleaned_data["organisation"], ess_family=form.cleaned_data["ess_family"])
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                services.remember_participant(request.session, participant)
+                return redirect("agora:room", pk=session.pk)
+    return render(request, "agora/online.html", {
+        "manifesto": manifesto,
+        "session": session,
+        "participant": participant,
+        "form": form,
+        "can_manage": is_organiser(request.user, manifesto),
+    })
+
+
+def _online_control(request, slug, change, done: str):
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    if not is_organiser(request.user, manifesto):
+        raise HttpForbidden
+    try:
+        change(manifesto)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    # Back to the page the organiser clicked on (the agenda or the online page), never off-site.
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("agora:online", slug=manifesto.slug)
+
+
+@login_required
+@require_POST
+def online_open(request, slug):
+    return _online_control(request, slug, lambda m: services.open_online_proposals(actor=request.user, manifesto=m),
+                           _("Les propositions en ligne sont ouvertes."))
+
+
+@login_required
+@require_POST
+def online_close(request, slug):
+    return _online_control(request, slug, lambda m: services.close_online_proposals(actor=request.user, manifesto=m),
+                           _("Les propositions en ligne sont fermées."))
+
+
 # ------------------------------------------------------------------------- participants
 
 
@@ -265,6 +343,8 @@ def room(request, pk):
     if participant is None:
         if permissions.is_facilitator(request.user, session.agora):
             return redirect("agora:console", pk=session.pk)
+        if session.agora.is_online_space:
+            return redirect("agora:online", slug=session.agora.manifesto.slug)
         return redirect("agora:join_code", code=session.code)
     hand_raised = session.raised_hands.filter(participant=participant).exists()
     return render(request, "agora/room.html", _live_context(
