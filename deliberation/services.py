@@ -56,6 +56,11 @@ def phase_allows(session: LiveSession, command_type: str) -> bool:
 def _require_participant(actor: Actor, session: LiveSession | None, command_type: str) -> None:
     if session is None:
         raise PermissionDenied(_("Cet amendement n'appartient à aucune séance en direct."))
+    # Read the phase and closing under the session's lock: a caller's copy may be stale, and a
+    # phase change or closing at the same moment must not let a refused command through.
+    session.closed_at, session.phase = (
+        LiveSession.objects.select_for_update().values_list("closed_at", "phase").get(pk=session.pk)
+    )
     if session.closed_at is not None:
         raise PermissionDenied(_("La séance est close."))
     if not permissions.is_active_participant(actor, session):

@@ -511,3 +511,16 @@ def test_clause_listing_groups_by_state_with_totals(as_participant, other_partic
     groups = selectors.amendments_for_clause(clause, None)
     assert list(groups) == ["open", "rejected"]
     assert groups["open"][0].total_pour == 1
+
+
+def test_a_stale_copy_of_a_closed_session_does_not_let_a_proposal_through(live_session, participant, facilitator, clause):
+    from agora import services as agora_services
+    from agora.models import LiveSession
+
+    stale = LiveSession.objects.get(pk=live_session.pk)
+    agora_services.close_session(actor=facilitator, session=live_session)
+    with pytest.raises(PermissionDenied):
+        services.propose_amendment(
+            actor=Actor(participant=participant), session=stale, kind="modify", clause=clause, text="Trop tard."
+        )
+    assert not Amendment.objects.exists()
