@@ -125,3 +125,24 @@ def test_language_menu_names_each_language_in_itself(client, db, language):
     assert '<option value="fr" lang="fr"' in html and ">Français</option>" in html
     assert '<option value="en" lang="en"' in html and ">English</option>" in html
     assert "Anglais" not in html
+
+
+def test_english_translations_use_english_punctuation(catalogue):
+    """French puts a space before a colon; English does not. The colon belongs inside the msgid
+    so that each language places it its own way."""
+    french_spacing = [
+        entry["msgid"] for entry in catalogue[1:] if not entry["obsolete"] and any(" :" in text for text in translations(entry))
+    ]
+    assert french_spacing == []
+
+
+def test_email_labels_carry_their_colon_inside_the_translation():
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    offenders = [
+        str(path.relative_to(templates))
+        for path in templates.rglob("*")
+        if path.is_file() and re.search(r'\{% translate "[^"]+" %\} :', path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
