@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -286,8 +287,15 @@ def dashboard(request, slug):
                         result = services.bulk_invalidate(actor=request.user, manifesto=manifesto, **criteria)
                         messages.success(
                             request,
-                            _("%(matched)d signature(s) invalidée(s), dont %(counted)d qui étaient comptées.")
-                            % {"matched": result.matched, "counted": result.were_counted},
+                            ngettext("%(matched)d signature invalidée.", "%(matched)d signatures invalidées.", result.matched)
+                            % {"matched": result.matched}
+                            + " "
+                            + ngettext(
+                                "Parmi elles, %(counted)d était comptée.",
+                                "Parmi elles, %(counted)d étaient comptées.",
+                                result.were_counted,
+                            )
+                            % {"counted": result.were_counted},
                         )
                         return redirect("signatures:dashboard", slug=slug)
                     preview = services.preview_invalidation(actor=request.user, manifesto=manifesto, **criteria)

@@ -224,7 +224,7 @@ def test_dashboard_opens_closes_and_invalidates(client, manifesto, final_version
     signed(campaign, person(email="a@spam.example"))
     signed(campaign, person(email="b@ok.example"))
     preview = client.post(url, {"action": "invalidate", "email_domain": "spam.example"})
-    assert "1 signature(s) correspondent, dont 1 comptée(s)" in preview.content.decode()
+    assert "1 signature correspond. Parmi elles, 1 est comptée." in preview.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"action": "invalidate", "email_domain": "spam.example", "confirm": "on"})
     assert Signature.objects.filter(state=SignatureState.CONFIRMED).count() == 1
