@@ -58,12 +58,11 @@ SETUP = textwrap.dedent("""
     import json, random, sys
     import django
     django.setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from agora import services
     from agora.models import Phase
     from manifesto import services as text
     from tests.factories import make_agora, make_user
+    from tests.live import session_cookie
     n, clauses = int(sys.argv[1]), int(sys.argv[2])
     words = sys.argv[3].split()
     organiser = make_user("organisatrice")
@@ -78,21 +77,12 @@ SETUP = textwrap.dedent("""
     session = services.open_session(actor=facilitator, agora=agora)
     services.set_phase(actor=facilitator, session=session, phase=Phase.PROPOSALS)
     families = ["association", "cooperative", "mutuelle", "fondation", "entreprise_sociale", ""]
-    def cookie(store):
-        store.create()
-        return "sessionid=" + store.session_key
-    fac = SessionStore()
-    fac[SESSION_KEY] = str(facilitator.pk)
-    fac[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    fac[HASH_SESSION_KEY] = facilitator.get_session_auth_hash()
-    cookies = []
-    for i in range(n):
-        p = services.join(session=session, display_name=f"P{i}", ess_family=families[i % len(families)])
-        store = SessionStore()
-        services.remember_participant(store, p)
-        cookies.append(cookie(store))
+    cookies = [
+        session_cookie(participant=services.join(session=session, display_name=f"P{i}", ess_family=families[i % len(families)]))
+        for i in range(n)
+    ]
     texts = {c.pk: c.text for c in manifesto.clauses.all()}
-    print(json.dumps({"session_id": session.pk, "manifesto_id": manifesto.pk, "facilitator": cookie(fac),
+    print(json.dumps({"session_id": session.pk, "manifesto_id": manifesto.pk, "facilitator": session_cookie(user=facilitator),
                       "participants": cookies, "clauses": texts}))
 """)
 

@@ -49,28 +49,15 @@ SETUP = textwrap.dedent("""
     import django
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
     from agora.models import Agora
     from agora import services
+    from tests.live import session_cookie
     n = int(sys.argv[1])
     agora = Agora.objects.get(slug="agora-lille")
     facilitator = get_user_model().objects.get(username="animateur")
     session = services.open_session(actor=facilitator, agora=agora)
-    def cookie(store):
-        store.create()
-        return "sessionid=" + store.session_key
-    fac = SessionStore()
-    fac[SESSION_KEY] = str(facilitator.pk)
-    fac[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    fac[HASH_SESSION_KEY] = facilitator.get_session_auth_hash()
-    cookies = []
-    for i in range(n):
-        p = services.join(session=session, display_name=f"P{i}")
-        store = SessionStore()
-        services.remember_participant(store, p)
-        cookies.append(cookie(store))
-    print(json.dumps({"session_id": session.pk, "facilitator": cookie(fac), "participants": cookies}))
+    cookies = [session_cookie(participant=services.join(session=session, display_name=f"P{i}")) for i in range(n)]
+    print(json.dumps({"session_id": session.pk, "facilitator": session_cookie(user=facilitator), "participants": cookies}))
 """)
 
 BASELINE_SERVER = textwrap.dedent("""
