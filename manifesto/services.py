@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from manifesto import permissions
+from manifesto import permissions, stages
 from manifesto.errors import ClauseConflict, InvalidInput, PermissionDenied
 from manifesto.journal import record_event
 from manifesto.models import Clause, Manifesto, ManifestoStatus, ManifestoVersion, Section
@@ -62,10 +62,11 @@ def _clean_title(title: str) -> str:
 
 
 def _require_editor(actor, manifesto: Manifesto) -> None:
-    if not permissions.can_edit_text(actor, manifesto):
-        if manifesto.status != ManifestoStatus.DRAFTING:
-            raise PermissionDenied(_("Le texte est figé : il ne peut plus être modifié."))
+    if not permissions.is_organiser(actor, manifesto):
         raise PermissionDenied(_("Seuls les organisateur·rices peuvent modifier le texte."))
+    if manifesto.status != ManifestoStatus.DRAFTING:
+        raise PermissionDenied(_("Le texte est figé : il ne peut plus être modifié."))
+    stages.require_allowed(manifesto, "text.edit")
 
 
 # django-simple-history stores the change reason in a 100-character column; PostgreSQL

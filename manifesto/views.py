@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from manifesto import extensions, forms, permissions, selectors, services
+from manifesto import extensions, forms, permissions, selectors, services, stages
 from manifesto.errors import ClauseConflict, PermissionDenied, ServiceError
 from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
 
@@ -22,6 +22,9 @@ def _forbidden(request, manifesto: Manifesto, message: str = ""):
 def _edit_denied_message(manifesto: Manifesto) -> str:
     if manifesto.status != ManifestoStatus.DRAFTING:
         return _("Le texte n'est plus en rédaction : il ne peut plus être modifié ici.")
+    staged = stages.stages_of(manifesto)
+    if not stages.is_allowed(manifesto, "text.edit", stages=staged):
+        return stages.refusal(manifesto, "text.edit", stages=staged)
     return _("Seuls les organisateur·rices de ce manifeste peuvent modifier le texte.")
 
 
@@ -115,6 +118,7 @@ def read(request, slug):
         "sections": selectors.reading_sections(manifesto=manifesto),
         "can_edit": permissions.can_edit_text(request.user, manifesto),
         "latest_version": manifesto.versions.order_by("-number").first(),
+        "timeline": stages.timeline(manifesto),
     }
     return render(request, "manifesto/read.html", context)
 

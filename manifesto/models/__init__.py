@@ -2,6 +2,7 @@
 
 from manifesto.models.families import EssFamily
 from manifesto.models.journal import Event
+from manifesto.models.stages import Stage, StageKind
 from manifesto.models.signatures import Signature, SignatureCampaign, SignatureKind, SignatureState
 from manifesto.models.text import Clause, Manifesto, ManifestoStatus, ManifestoVersion, Section
 
@@ -17,4 +18,6 @@ __all__ = [
     "SignatureCampaign",
     "SignatureKind",
     "SignatureState",
+    "Stage",
+    "StageKind",
 ]
