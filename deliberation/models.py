@@ -243,3 +243,4 @@ class Comment(models.Model):
         if self.author_user_id:
             return self.author_user.get_full_name() or self.author_user.get_username()
         return str(_("anonyme"))
+from deliberation.contributions.models import Contribution, ContributionComment, ContributionLink, ContributionSupport, Contributor  # noqa: E402,F401

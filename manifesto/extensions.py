@@ -20,3 +20,17 @@ def clause_panel(render: Callable) -> Callable:
 def render_clause_panels(request, clause) -> list[SafeString]:
     # Each panel is rendered by a template of its app, which escapes user text.
     return [mark_safe(render(request, clause)) for render in _clause_panels]
+
+
+# Links that other apps add to the manifesto's navigation: fn(request, manifesto) -> (label, url) or None.
+_nav_links: list[Callable] = []
+
+
+def nav_link(fn: Callable) -> Callable:
+    if fn not in _nav_links:
+        _nav_links.append(fn)
+    return fn
+
+
+def nav_links(request, manifesto) -> list[tuple[str, str]]:
+    return [link for fn in _nav_links if (link := fn(request, manifesto))]
