@@ -16,3 +16,7 @@ class DeliberationConfig(AppConfig):
         from deliberation.contributions import panels as contribution_panels
 
         contribution_panels.register()
+        # What the agoras and the synthesis produced, on the public timeline.
+        from deliberation import stage_outputs
+
+        stage_outputs.register()
