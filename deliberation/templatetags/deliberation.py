@@ -7,9 +7,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def deliberation_words():
-    """The translated words of deliberation.js, as <script type="application/json" id="deliberation-words">."""
-    return json_script(js_words(), "deliberation-words")
+def deliberation_words(manifesto=None):
+    """The translated words of deliberation.js, as <script type="application/json" id="deliberation-words">;
+    with the manifesto, the words of its decision mode."""
+    return json_script(js_words(manifesto), "deliberation-words")
 
 
 @register.inclusion_tag("deliberation/_outcome.html")
