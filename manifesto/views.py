@@ -119,6 +119,7 @@ def read(request, slug):
         "can_edit": permissions.can_edit_text(request.user, manifesto),
         "latest_version": manifesto.versions.order_by("-number").first(),
         "timeline": stages.timeline(manifesto),
+        "panels": extensions.render_manifesto_panels(request, manifesto),
     }
     return render(request, "manifesto/read.html", context)
 
