@@ -11,3 +11,5 @@ class DeliberationConfig(AppConfig):
         from deliberation import commands  # noqa: F401
         # Lists the clause's amendments on manifesto's clause page.
         from deliberation import panels  # noqa: F401
+        # Says which amendments each revision of a clause came from (manifesto.provenance).
+        from deliberation import provenance  # noqa: F401

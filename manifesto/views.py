@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from manifesto import extensions, forms, permissions, selectors, services
+from manifesto import extensions, forms, permissions, provenance, selectors, services
 from manifesto.errors import ClauseConflict, PermissionDenied, ServiceError
 from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
 
@@ -141,6 +141,30 @@ def clause_detail(request, slug, number):
         "panels": extensions.render_clause_panels(request, clause) if clause is not None else [],
     }
     return render(request, "manifesto/clause.html", context)
+
+
+def clause_provenance(request, slug, number):
+    """ "D'où vient ce texte ?": the article's words by the revision, and source, that brought them."""
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    clause = get_object_or_404(Clause, manifesto=manifesto, number=number)
+    result = provenance.clause_provenance(clause)
+    # Each origin gets a number shown after its passages, so origins never rest on colour alone.
+    marks = {origin.revision: index for index, origin in enumerate(result.origins, start=1)}
+    quotes: dict[int, list[str]] = {}
+    for passage in result.passages:
+        if passage.text.strip():
+            quotes.setdefault(passage.revision, []).append(passage.text.strip())
+    context = {
+        "manifesto": manifesto,
+        "clause": clause,
+        "provenance": result,
+        "passages": [(passage, marks[passage.revision], (marks[passage.revision] - 1) % 6) for passage in result.passages],
+        "origins": [
+            (marks[origin.revision], (marks[origin.revision] - 1) % 6, origin, quotes.get(origin.revision, []))
+            for origin in result.origins
+        ],
+    }
+    return render(request, "manifesto/provenance.html", context)
 
 
 # ------------------------------------------------------------------------- versions

@@ -1,0 +1,59 @@
+"""Deliberation's answer to "where does this revision come from?" for manifesto.provenance.
+
+A clause revision came from the amendments that point to it (`applied_clause`,
+`applied_revision`): one amendment accepted in the room, or several integrated at once by the
+editorial collective. All the pairs a page asks about are resolved in one query.
+"""
+
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from deliberation.models import Amendment
+from manifesto.provenance import Source, source_resolver
+
+
+def agora_report_url(agora) -> str:
+    """The agora's report (bilan) when the project serves one, else the agora's page."""
+    try:
+        return reverse("agora:report", kwargs={"slug": agora.slug})
+    except NoReverseMatch:
+        return agora.get_absolute_url()
+
+
+def _decider(amendment: Amendment) -> str:
+    user = amendment.decided_by
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def amendment_source(amendment: Amendment) -> Source:
+    agora = amendment.agora
+    return Source(
+        label=_("Amendement n° %(number)s") % {"number": amendment.number},
+        url=amendment.get_absolute_url(),
+        origin=agora.title if agora else "",
+        origin_url=agora_report_url(agora) if agora else "",
+        decided_at=amendment.decided_at,
+        decided_by=_decider(amendment),
+        note=_("fusionné avec les modifications faites depuis") if amendment.applied_with_merge else "",
+    )
+
+
+@source_resolver
+def amendments_behind(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[Source]]:
+    clause_ids = {clause_id for clause_id, _revision in pairs}
+    revisions = {revision for _clause_id, revision in pairs}
+    # A superset (every clause × every revision) in one indexed query, narrowed in Python.
+    amendments = (
+        Amendment.objects.filter(Q(applied_clause_id__in=clause_ids) & Q(applied_revision__in=revisions))
+        .select_related("session__agora", "decided_by")
+        .order_by("number")
+    )
+    found: dict[tuple[int, int], list[Source]] = {}
+    for amendment in amendments:
+        key = (amendment.applied_clause_id, amendment.applied_revision)
+        if key in pairs:
+            found.setdefault(key, []).append(amendment_source(amendment))
+    return found
