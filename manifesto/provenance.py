@@ -161,8 +161,11 @@ def passages(tokens: list[str], revisions: list[int]) -> list[Passage]:
 # ------------------------------------------------------------------------- cache and history
 
 
-def _key(clause_id: int, revision: int) -> str:
-    return f"provenance:v{_CACHE_VERSION}:{clause_id}:{revision}"
+def _key(clause: Clause, revision: int) -> str:
+    # The manifesto's creation time keeps a database rebuilt from scratch (same ids, other
+    # text) from reading the previous one's results out of a shared cache.
+    born = int(clause.manifesto.created_at.timestamp() * 1_000_000)
+    return f"provenance:v{_CACHE_VERSION}:{born}:{clause.pk}:{revision}"
 
 
 def _step(row: dict) -> Step:
@@ -202,22 +205,22 @@ def _as_dict(row) -> dict:
 
 def _compute(clause: Clause, revision: int) -> dict:
     """The cached shape: tokens, their revisions, and the steps that still have words."""
-    previous = cache.get(_key(clause.pk, revision - 1)) if revision > 1 else None
+    previous = cache.get(_key(clause, revision - 1)) if revision > 1 else None
     if previous is not None:
         rows = [_as_dict(row) for row in _text_rows(clause.pk, revision=revision)]
         if rows:
             tokens, revisions = carry(previous["tokens"], previous["revisions"], rows[0]["text"], revision)
             steps = {**previous["steps"], revision: _step(rows[0])}
-            return _pack(clause.pk, revision, tokens, revisions, steps)
+            return _pack(clause, revision, tokens, revisions, steps)
     rows = [_as_dict(row) for row in _text_rows(clause.pk, revision__lte=revision)]
     if not rows:  # No history (created outside the services): the text as it stands is one origin.
         rows = [{"revision": revision, "history_date": None, "history_change_reason": "", "user": None, "text": clause.text}]
     tokens, revisions = attribute((row["revision"], row["text"]) for row in rows)
     steps = {row["revision"]: _step(row) for row in rows}
-    return _pack(clause.pk, revision, tokens, revisions, steps)
+    return _pack(clause, revision, tokens, revisions, steps)
 
 
-def _pack(clause_id: int, revision: int, tokens, revisions, steps) -> dict:
+def _pack(clause: Clause, revision: int, tokens, revisions, steps) -> dict:
     alive = set(revisions)
     first = min(steps) if steps else revision
     data = {
@@ -227,7 +230,7 @@ def _pack(clause_id: int, revision: int, tokens, revisions, steps) -> dict:
         "steps": {rev: step for rev, step in steps.items() if rev in alive or rev == first},
         "first": first,
     }
-    cache.set(_key(clause_id, revision), data, _CACHE_SECONDS)
+    cache.set(_key(clause, revision), data, _CACHE_SECONDS)
     return data
 
 
@@ -237,7 +240,7 @@ def clause_provenance(clause: Clause, *, with_sources: bool = True) -> Provenanc
     At most three queries whatever the length of the history: none or one to read history
     (cache miss), and one per registered source resolver.
     """
-    data = cache.get(_key(clause.pk, clause.revision))
+    data = cache.get(_key(clause, clause.revision))
     if data is None:
         data = _compute(clause, clause.revision)
     tokens, revisions, steps = data["tokens"], data["revisions"], data["steps"]

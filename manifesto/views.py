@@ -119,16 +119,24 @@ def read(request, slug):
     return render(request, "manifesto/read.html", context)
 
 
+def _revision_param(request) -> int | None:
+    value = request.GET.get("revision", "")
+    return int(value) if value.isdigit() else None
+
+
 def history(request, slug):
     manifesto = get_object_or_404(Manifesto, slug=slug)
-    changes = selectors.recent_changes(manifesto=manifesto)
-    return render(request, "manifesto/history.html", {"manifesto": manifesto, "changes": changes})
+    result = selectors.history_page(manifesto=manifesto, page=request.GET.get("page"))
+    context = {"manifesto": manifesto, "changes": result.entries, "page": result.page}
+    return render(request, "manifesto/history.html", context)
 
 
 def clause_detail(request, slug, number):
     manifesto = get_object_or_404(Manifesto, slug=slug)
-    entries = selectors.clause_history(manifesto=manifesto, number=number)
-    if entries is None:
+    result = selectors.clause_history_page(
+        manifesto=manifesto, number=number, page=request.GET.get("page"), revision=_revision_param(request)
+    )
+    if result is None:
         raise Http404(_("Cet article n'existe pas."))
     clause = manifesto.clauses.select_related("section").filter(number=number).first()
     context = {
@@ -136,7 +144,9 @@ def clause_detail(request, slug, number):
         "number": number,
         "clause": clause,
         # Newest first: the person comes to see what changed lately.
-        "entries": list(reversed(entries)),
+        "entries": result.entries,
+        "page": result.page,
+        "first_number": result.page.paginator.count - result.page.start_index() + 1,
         "can_edit": clause is not None and permissions.can_edit_text(request.user, manifesto),
         "panels": extensions.render_clause_panels(request, clause) if clause is not None else [],
     }
@@ -147,6 +157,7 @@ def clause_provenance(request, slug, number):
     """ "D'où vient ce texte ?": the article's words by the revision, and source, that brought them."""
     manifesto = get_object_or_404(Manifesto, slug=slug)
     clause = get_object_or_404(Clause, manifesto=manifesto, number=number)
+    clause.manifesto = manifesto
     result = provenance.clause_provenance(clause)
     # Each origin gets a number shown after its passages, so origins never rest on colour alone.
     marks = {origin.revision: index for index, origin in enumerate(result.origins, start=1)}

@@ -12,13 +12,6 @@ from manifesto import services as text_services
 from manifesto.models import Clause
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def propose(actor, session, clause, text, kind=AmendmentKind.MODIFY):
     return services.propose_amendment(actor=actor, session=session, kind=kind, clause=clause, text=text)
 
@@ -112,7 +105,7 @@ def test_a_new_revision_replaces_the_cached_attribution(as_participant, as_facil
     after = provenance.clause_provenance(clause)
     assert words_by_origin(after)["Amendement n° 1"] == "Et solidaire."
     # Computed from the previous revision's cached result: only the new revision's row is read.
-    cache.delete(provenance._key(clause.pk, clause.revision))
+    cache.delete(provenance._key(clause, clause.revision))
     with CaptureQueriesContext(connection) as queries:
         again = provenance.clause_provenance(clause, with_sources=False)
     assert len(queries) == 1
