@@ -28,13 +28,16 @@ def _decider(amendment: Amendment) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def amendment_source(amendment: Amendment) -> Source:
+def amendment_source(amendment: Amendment, *, report_urls: dict | None = None) -> Source:
     agora = amendment.agora
+    report_urls = {} if report_urls is None else report_urls
+    if agora is not None and agora.pk not in report_urls:
+        report_urls[agora.pk] = agora_report_url(agora)
     return Source(
         label=_("Amendement n° %(number)s") % {"number": amendment.number},
         url=amendment.get_absolute_url(),
         origin=agora.title if agora else "",
-        origin_url=agora_report_url(agora) if agora else "",
+        origin_url=report_urls[agora.pk] if agora else "",
         decided_at=amendment.decided_at,
         decided_by=_decider(amendment),
         note=_("fusionné avec les modifications faites depuis") if amendment.applied_with_merge else "",
@@ -52,8 +55,9 @@ def amendments_behind(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list
         .order_by("number")
     )
     found: dict[tuple[int, int], list[Source]] = {}
+    report_urls: dict[int, str] = {}
     for amendment in amendments:
         key = (amendment.applied_clause_id, amendment.applied_revision)
         if key in pairs:
-            found.setdefault(key, []).append(amendment_source(amendment))
+            found.setdefault(key, []).append(amendment_source(amendment, report_urls=report_urls))
     return found

@@ -272,6 +272,7 @@ class ClauseComparison:
     new_text: str = ""
     old_section: str = ""
     new_section: str = ""
+    diff: Any = None  # the rendered word diff, filled by compare_texts for changed clauses
 
     @property
     def unchanged(self) -> bool:
@@ -373,6 +374,9 @@ def compare_texts(old: dict, new: dict) -> Comparison:
         if number not in new_numbers
     ]
     counts["removed"] = len(removed)
+    changed = [item for section in sections for item in section.clauses if "changed" in item.status]
+    for item, html in zip(changed, render_diffs([(item.old_text, item.new_text) for item in changed])):
+        item.diff = html
     return Comparison(
         title_changed=old["title"] != new["title"],
         old_title=old["title"],

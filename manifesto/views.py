@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -165,13 +166,31 @@ def clause_provenance(request, slug, number):
     for passage in result.passages:
         if passage.text.strip():
             quotes.setdefault(passage.revision, []).append(passage.text.strip())
+    # Built here rather than tag by tag in the template: a busy article has hundreds of passages.
+    label = _("origine")
+    text = format_html_join(
+        "",
+        '<span class="origin tone-{}">{}</span><sup class="origin-ref"><a href="#origine-{}">'
+        '<span class="visually-hidden">{} </span>{}</a></sup>',
+        (
+            ((marks[p.revision] - 1) % 6, p.text, marks[p.revision], label, marks[p.revision])
+            for p in result.passages
+        ),
+    )
+    history_url = reverse("manifesto:clause", kwargs={"slug": manifesto.slug, "number": number})
     context = {
         "manifesto": manifesto,
         "clause": clause,
         "provenance": result,
-        "passages": [(passage, marks[passage.revision], (marks[passage.revision] - 1) % 6) for passage in result.passages],
+        "text": text,
         "origins": [
-            (marks[origin.revision], (marks[origin.revision] - 1) % 6, origin, quotes.get(origin.revision, []))
+            (
+                marks[origin.revision],
+                (marks[origin.revision] - 1) % 6,
+                origin,
+                quotes.get(origin.revision, []),
+                f"{history_url}?revision={origin.revision}#revision-{origin.revision}",
+            )
             for origin in result.origins
         ],
     }
