@@ -168,9 +168,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "manifesto:home"
 LOGOUT_REDIRECT_URL = "manifesto:home"
 
+# A keyed hash of each signatory's normalised address outlives erasure, so that one mailbox is
+# never counted twice while nothing readable remains (docs/privacy in the README). A dedicated
+# secret: rotating SECRET_KEY must not let erased signatories sign again.
+EMAIL_DIGEST_KEY = env_str("EMAIL_DIGEST_KEY") or f"email-digest:{SECRET_KEY}"
+
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", default=False) else None
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# Behind a TLS proxy, plain HTTP is redirected and browsers are told to use HTTPS only (HSTS).
+# Health and metrics probes come from inside, over HTTP: they are never redirected.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=BEHIND_TLS_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if BEHIND_TLS_PROXY else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=BEHIND_TLS_PROXY)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 
 # --- Live room.
 LIVE_MAX_FRAME_BYTES = env_int("LIVE_MAX_FRAME_BYTES", 64 * 1024, minimum=1024)

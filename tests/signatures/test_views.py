@@ -100,7 +100,11 @@ def test_rate_limited_submission_is_refused_and_not_stored(client, campaign, set
     assert post_sign(client, campaign, FORM, django_capture_on_commit_callbacks, **extra).status_code == 302
     response = post_sign(client, campaign, {**FORM, "email": "b@example.org"}, django_capture_on_commit_callbacks, **extra)
     assert response.status_code == 429
-    assert "Trop de demandes" in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= settings.SIGNATURE_RATE_WINDOW_SECONDS
+    html = response.content.decode()
+    assert "Trop de demandes" in html
+    assert "Le formulaire contient des erreurs" not in html  # nothing to correct: wait, then send again
+    assert 'value="b@example.org"' in html
     assert Signature.objects.count() == 1
 
 
