@@ -13,3 +13,5 @@ class DeliberationConfig(AppConfig):
         from deliberation import panels  # noqa: F401
         # Says which amendments each revision of a clause came from (manifesto.provenance).
         from deliberation import provenance  # noqa: F401
+        # The collective's progress bar on manifesto's reading page.
+        from deliberation.answers import views  # noqa: F401
