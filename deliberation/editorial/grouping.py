@@ -29,7 +29,7 @@ from manifesto.merge import three_way_merge
 
 DUPLICATE_PLACE_SIMILARITY = 0.8  # Jaccard of the deleted words / insertion points
 DUPLICATE_WORDS_SIMILARITY = 85.0  # RapidFuzz ratio (0–100) of the inserted words
-NEW_ARTICLE_SIMILARITY = 85.0  # RapidFuzz token-sort ratio of two proposed new articles
+NEW_ARTICLE_SIMILARITY = 90.0  # RapidFuzz ratio of two proposed new articles (case and punctuation aside)
 
 
 @dataclass(frozen=True)
@@ -260,7 +260,7 @@ def group_new_articles(proposals: list[Proposal]) -> Grouping:
     changes = [Change(p, p.text, [Edit(0, 0, "", p.text)]) for p in proposals]
 
     def alike(a: Change, b: Change) -> bool:
-        return fuzz.token_sort_ratio(_normalise(a.rebased), _normalise(b.rebased)) >= NEW_ARTICLE_SIMILARITY
+        return fuzz.ratio(_normalise(a.rebased), _normalise(b.rebased)) >= NEW_ARTICLE_SIMILARITY
 
     units = [Unit(group) for group in _components(changes, alike)]
     return Grouping(current_text="", conflict_sets=[], compatible=units, stale=[])
