@@ -32,6 +32,7 @@ from deliberation.models import (
 )
 from deliberation.permissions import Actor
 from manifesto import services as text_services
+from manifesto.history import track
 from manifesto.journal import record_event
 from manifesto.merge import three_way_merge
 from manifesto.services import in_site_language
@@ -136,12 +137,6 @@ def _clean_reason(text: str, *, required: bool) -> str:
     )
 
 
-def _track(instance, actor: Actor, reason: str):
-    instance._history_user = actor.user if actor.signed_in else None
-    instance._change_reason = reason
-    return instance
-
-
 def _locked(amendment: Amendment) -> Amendment:
     return selectors.with_relations(Amendment.objects.select_for_update(of=("self",))).get(pk=amendment.pk)
 
@@ -229,7 +224,7 @@ def propose_amendment(
         text=text,
         justification=justification,
     )
-    _track(amendment, actor, in_site_language(_lazy("Amendement proposé"))).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Amendement proposé"))).save()
     _journal("amendment.proposed", amendment)
     return amendment
 
@@ -257,7 +252,7 @@ def edit_amendment(
     amendment.justification = _clean_justification(justification)
     if amendment.kind == AmendmentKind.MODIFY and amendment.text == amendment.base_text:
         raise InvalidInput(_("Votre proposition ne change pas le texte de l'article."))
-    _track(amendment, actor, in_site_language(_lazy("Amendement modifié par son auteur·rice"))).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Amendement modifié par son auteur·rice"))).save()
     _journal("amendment.edited", amendment)
     return amendment
 
@@ -270,7 +265,7 @@ def withdraw_amendment(*, actor: Actor, amendment: Amendment) -> Amendment:
     _require_participant(actor, amendment.session, "amendment.withdraw")
     _require_open(amendment)
     amendment.state = AmendmentState.WITHDRAWN
-    _track(amendment, actor, in_site_language(_lazy("Amendement retiré par son auteur·rice"))).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Amendement retiré par son auteur·rice"))).save()
     _journal("amendment.withdrawn", amendment)
     return amendment
 
@@ -400,7 +395,7 @@ def accept_amendment(
     amendment.applied_revision = clause.revision if clause is not None else None
     amendment.applied_clause = clause
     amendment.applied_with_merge = merged or resolved
-    _track(amendment, actor, reason).save()
+    track(amendment, actor=actor, reason=reason).save()
     _journal(
         "amendment.accepted",
         amendment,
@@ -418,7 +413,7 @@ def reject_amendment(*, actor: Actor, amendment: Amendment, reason: str) -> Amen
     _require_open(amendment)
     reason = _clean_reason(reason, required=True)
     _decide(amendment, actor, AmendmentState.REJECTED, reason)
-    _track(amendment, actor, in_site_language(_lazy("Rejeté : %(reason)s")) % {"reason": reason}).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Rejeté : %(reason)s")) % {"reason": reason}).save()
     _journal("amendment.rejected", amendment)
     return amendment
 
@@ -432,7 +427,7 @@ def mark_duplicate(*, actor: Actor, amendment: Amendment, duplicate_of: Amendmen
         raise InvalidInput(_("Choisissez un autre amendement de ce manifeste."))
     amendment.duplicate_of = duplicate_of
     _decide(amendment, actor, AmendmentState.DUPLICATE)
-    _track(amendment, actor, in_site_language(_lazy("Doublon de l'amendement n° %(number)s")) % {"number": duplicate_of.number}).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Doublon de l'amendement n° %(number)s")) % {"number": duplicate_of.number}).save()
     _journal("amendment.marked_duplicate", amendment)
     return amendment
 
@@ -479,12 +474,12 @@ def merge_amendments(*, actor: Actor, amendments: list[Amendment], text: str, ju
         justification=justification,
     )
     numbers = ", ".join(f"n° {o.number}" for o in originals)
-    _track(compromise, actor, in_site_language(_lazy("Compromis des amendements %(numbers)s")) % {"numbers": numbers}).save()
+    track(compromise, actor=actor, reason=in_site_language(_lazy("Compromis des amendements %(numbers)s")) % {"numbers": numbers}).save()
     _journal("amendment.proposed", compromise)
     for original in originals:
         original.merged_into = compromise
         _decide(original, actor, AmendmentState.MERGED)
-        _track(original, actor, in_site_language(_lazy("Fusionné dans l'amendement n° %(number)s")) % {"number": compromise.number}).save()
+        track(original, actor=actor, reason=in_site_language(_lazy("Fusionné dans l'amendement n° %(number)s")) % {"number": compromise.number}).save()
         _journal("amendment.merged", original)
     return compromise
 
@@ -498,7 +493,7 @@ def hide_amendment(*, actor: Actor, amendment: Amendment, reason: str) -> Amendm
         raise AmendmentClosed(_("Cet amendement ne peut pas être masqué."))
     reason = _clean_reason(reason, required=True)
     _decide(amendment, actor, AmendmentState.HIDDEN, reason)
-    _track(amendment, actor, in_site_language(_lazy("Masqué : %(reason)s")) % {"reason": reason}).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Masqué : %(reason)s")) % {"reason": reason}).save()
     _journal("amendment.hidden", amendment)
     return amendment
 
@@ -512,6 +507,6 @@ def reopen_amendment(*, actor: Actor, amendment: Amendment) -> Amendment:
     amendment.duplicate_of = None
     amendment.merged_into = None
     _decide(amendment, actor, AmendmentState.OPEN)
-    _track(amendment, actor, in_site_language(_lazy("Rouvert"))).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Rouvert"))).save()
     _journal("amendment.reopened", amendment)
     return amendment
