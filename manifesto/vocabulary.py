@@ -119,6 +119,17 @@ DELIBERATION_EVENTS: dict[str, Shape] = _shapes(
     amendment__merged=_AMENDMENT_EVENT,  # an original folded into a compromise (amendment.merged_into)
     amendment__hidden=_AMENDMENT_EVENT,
     amendment__reopened=_AMENDMENT_EVENT,
+    # The public answer (suite donnée) changed: outcome, its reason, whether it is final, the
+    # article it went into (number), the amendment it relates to (id), deferred by the collective.
+    amendment__outcome_given={
+        **_AMENDMENT_EVENT,
+        "outcome": str,
+        "outcome_reason": str,
+        "outcome_final": bool,
+        "outcome_clause_number": (int, NONE),
+        "outcome_related": (int, NONE),
+        "deferred": bool,
+    },
     # totals: SUPPORT_TOTALS; by_family: {ess_family or "": SUPPORT_TOTALS}. Who said what is not broadcast.
     support__changed={"amendment_id": int, "session_id": (int, NONE), "totals": dict, "by_family": dict},
     comment__added={"comment": dict, "session_id": (int, NONE)},

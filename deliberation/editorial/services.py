@@ -141,7 +141,16 @@ def _journal_outcome(amendment: Amendment) -> None:
 
 
 def outcome_event_data(amendment: Amendment) -> dict:
-    return deliberation_selectors.outcome_data(amendment)
+    return {
+        "amendment": deliberation_selectors.public_data(amendment),
+        "session_id": amendment.session_id,
+        "outcome": amendment.outcome,
+        "outcome_reason": amendment.outcome_reason,
+        "outcome_final": amendment.outcome_final,
+        "outcome_clause_number": amendment.outcome_clause.number if amendment.outcome_clause_id else None,
+        "outcome_related": amendment.outcome_related_id,
+        "deferred": amendment.deferred_at is not None,
+    }
 
 
 def _credit(amendments_by_unit: list[list[Amendment]], user, outcome: str, clause, revision, *, merged: bool, reason: str) -> None:
