@@ -54,6 +54,12 @@ class FamilyShare:
     def percent(self) -> int:
         return round(100 * self.share)
 
+    @property
+    def label(self) -> str:
+        from manifesto.models import EssFamily
+
+        return str(EssFamily(self.family).label) if self.family in EssFamily.values else self.family
+
 
 @dataclass(frozen=True)
 class Agreement:

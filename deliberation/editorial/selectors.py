@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from deliberation import selectors as deliberation_selectors
 from deliberation.editorial import agreement, grouping
+from deliberation.editorial.credits import credit_line
 from deliberation.models import AgoraPosition, Amendment, AmendmentKind, AmendmentState, Comment, Support
 from manifesto.diff import render_diff
 from manifesto.models import EssFamily, Manifesto
@@ -64,9 +65,29 @@ class Item:
     comments: list
 
     @property
+    def family_rows(self) -> list[tuple[str, dict]]:
+        return _labelled(self.by_family, family_label)
+
+    @property
+    def territory_rows(self) -> list[tuple[str, dict]]:
+        return _labelled(self.by_territory, lambda key: key or _("Territoire non précisé"))
+
+    @property
+    def deferred(self) -> bool:
+        return self.amendment.deferred_at is not None
+
+    @property
     def rebased(self) -> bool:
         """Written on an older text: the diff shows it merged into the current one."""
         return self.change is not None and not self.change.stale and self.amendment.base_text != self.change.rebased
+
+
+def family_label(key: str) -> str:
+    return str(EssFamily(key).label) if key in EssFamily.values else str(_("Famille non précisée"))
+
+
+def _labelled(breakdown: dict, label) -> list[tuple[str, dict]]:
+    return sorted(((label(key), tally) for key, tally in breakdown.items()), key=lambda row: (-agreement.voices(row[1]), row[0]))
 
 
 @dataclass
@@ -88,6 +109,10 @@ class UnitView:
     @property
     def is_duplicate_group(self) -> bool:
         return len(self.items) > 1
+
+    @property
+    def agoras(self) -> list[str]:
+        return sorted({i.amendment.agora.title for i in self.items if i.amendment.agora is not None})
 
 
 @dataclass
@@ -449,3 +474,41 @@ def busiest_article(manifesto: Manifesto) -> int | None:
     )
     return row["clause_number"] if row else None
 
+
+
+@dataclass
+class Wording:
+    """What the editor reads while writing the collective's wording."""
+
+    label: str
+    items: list[Item]
+    current_text: str
+    revision: int | None
+    suggestion: str  # a starting point: the compatible changes merged, else the current text
+    credit: str
+
+
+def wording_context(manifesto: Manifesto, ids: list[int]) -> Wording:
+    amendments = list(pending_amendments(manifesto).filter(pk__in=ids))
+    articles = _build(amendments, Filters())
+    items = [i for a in articles for i in _items_of(a)]
+    article = articles[0] if articles else None
+    current = article.current_text if article else ""
+    if article is not None and article.clause is None:
+        suggestion = items[0].amendment.text if items else ""
+    else:
+        changes = [i.change for i in items if i.change is not None and not i.change.stale]
+        suggestion = (grouping.combine(changes, current) if changes else None) or current
+    return Wording(
+        label=article.label if article else "",
+        items=sorted(items, key=lambda i: i.amendment.number),
+        current_text=current,
+        revision=article.revision if article else None,
+        suggestion=suggestion,
+        credit=credit_line(amendments) if amendments else "",
+    )
+
+
+def _items_of(article: ArticleDesk) -> list[Item]:
+    units = [u for s in article.conflict_sets for u in s] + article.compatible
+    return [i for u in units for i in u.items] + article.stale

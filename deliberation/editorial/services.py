@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from deliberation import selectors as deliberation_selectors
 from deliberation.editorial import grouping
+from deliberation.editorial.credits import credit_line, numbers_phrase
 from deliberation.errors import AmendmentClosed, AmendmentConflict, ClauseConflict, InvalidInput, PermissionDenied
 from deliberation.models import Amendment, AmendmentKind, AmendmentState, Outcome
 from manifesto import permissions as manifesto_permissions
@@ -91,15 +92,6 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
-def numbers_phrase(amendments: list[Amendment]) -> str:
-    """ "n° 12", "n° 12 et 31", "n° 12, 31 et 44" — in the site's language (it goes into records)."""
-    numbers = [str(a.number) for a in sorted(amendments, key=lambda a: a.number)]
-    if len(numbers) == 1:
-        return "n° " + numbers[0]
-    conjunction = in_site_language(_lazy("et"))
-    return "n° " + ", ".join(numbers[:-1]) + f" {conjunction} " + numbers[-1]
-
-
 def _agoras(amendments: list[Amendment]) -> str:
     titles = []
     for amendment in amendments:
@@ -112,13 +104,6 @@ def _agoras(amendments: list[Amendment]) -> str:
 
 def _editor(user) -> str:
     return user.get_full_name() or user.get_username()
-
-
-def credit_line(amendments: list[Amendment]) -> str:
-    """ "d'après les amendements n° 12, 31 et 44" — shown beside an editor's wording."""
-    if len(amendments) == 1:
-        return in_site_language(_lazy("d'après l'amendement %(numbers)s")) % {"numbers": numbers_phrase(amendments)}
-    return in_site_language(_lazy("d'après les amendements %(numbers)s")) % {"numbers": numbers_phrase(amendments)}
 
 
 def _answer(amendment: Amendment, user, outcome: str, *, reason: str = "", clause: Clause | None = None, related=None) -> None:
