@@ -4,8 +4,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 
-def js_words() -> dict[str, str]:
+def js_words(manifesto=None) -> dict:
+    """The words, and whether the manifesto is in collective mode (the labels of moderation change:
+    a facilitator retains an amendment for the collective rather than adopting it)."""
+    words = _common_words()
+    if manifesto is not None and manifesto.decided_by_collective:
+        words.update(
+            collective=True,
+            accept=_("Retenir (position de l'agora)"),
+            reject=_("Ne pas retenir"),
+            modeNote=_(
+                "Dans ce manifeste, les décisions de l'animation sont les positions de l'agora : "
+                "elles sont transmises au collectif de rédaction, qui seul modifie le texte."
+            ),
+        )
+    return words
+
+
+def _common_words() -> dict:
     return {
+        "collective": False,
         "title": _("Amendements"),
         "amendment": _("Amendement n° %s"),
         "article": _("Article %s"),
@@ -52,4 +70,11 @@ def js_words() -> dict[str, str]:
         "conflictLink": _("Résoudre le conflit"),
         "deleted": _("(article supprimé)"),
         "merged_note": _("Fusionné avec les modifications faites entre-temps."),
+        "retained": _("Retenu par l'agora"),
+        "answer": _("Suite donnée : %s"),
+        "retainedNote": _("Retenu par %s — transmis au collectif de rédaction"),
+        "notRetainedNote": _("Non retenu par %s"),
+        "duplicateNote": _("Doublon selon %s — transmis au collectif de rédaction"),
+        "mergedNote": _("Fusionné dans un compromis par %s"),
+        "hiddenPositionNote": _("Masqué par %s"),
     }

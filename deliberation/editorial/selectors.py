@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from deliberation import outcomes
 from deliberation import selectors as deliberation_selectors
 from deliberation.editorial import agreement, grouping
 from deliberation.editorial.credits import credit_line
@@ -63,6 +64,7 @@ class Item:
     totals: dict
     agreement: agreement.Agreement
     comments: list
+    followers: list  # merged into it or marked as its duplicates by a room; answered with it
 
     @property
     def family_rows(self) -> list[tuple[str, dict]]:
@@ -157,10 +159,16 @@ class Desk:
 
 
 def pending_amendments(manifesto: Manifesto):
-    """The manifesto's amendments still waiting for the collective's answer."""
+    """The manifesto's amendments still waiting for the collective's answer.
+
+    An amendment a room folded into a compromise, or marked as the duplicate of another, is not
+    answered on its own: it follows the one it lives on in (shown beside it, answered with it).
+    """
     return (
         Amendment.objects.filter(manifesto=manifesto, outcome_final=False)
         .exclude(state__in=NOT_FOR_THE_DESK)
+        .exclude(state=AmendmentState.MERGED, merged_into__isnull=False)
+        .exclude(state=AmendmentState.DUPLICATE, duplicate_of__isnull=False)
         .select_related("session__agora", "author", "author_user", "clause", "section")
         .order_by("number")
     )
@@ -201,11 +209,47 @@ def support_breakdowns(amendment_ids: list[int]) -> tuple[dict, dict]:
     return by_family, by_territory
 
 
-def positions_by_amendment(amendment_ids: list[int]) -> dict[int, list]:
+@dataclass(frozen=True)
+class PositionView:
+    """An agora's position as the desk shows it: said in words, with the tally frozen then."""
+
+    position: AgoraPosition
+    note: str
+
+    @property
+    def kind(self) -> str:
+        return self.position.position
+
+    @property
+    def reason(self) -> str:
+        return self.position.reason
+
+    @property
+    def tally(self) -> dict:
+        return self.position.tally or {}
+
+
+def positions_by_amendment(amendment_ids: list[int]) -> dict[int, list[PositionView]]:
     positions: dict[int, list] = {}
-    for position in AgoraPosition.objects.filter(amendment_id__in=amendment_ids).select_related("agora", "decided_by"):
-        positions.setdefault(position.amendment_id, []).append(position)
+    for position in AgoraPosition.objects.filter(amendment_id__in=amendment_ids).select_related("agora"):
+        positions.setdefault(position.amendment_id, []).append(PositionView(position, outcomes.position_note(position)))
     return positions
+
+
+def followers_by_amendment(amendment_ids: list[int]) -> dict[int, list]:
+    """{id: [amendments the rooms merged into it or marked as its duplicates]} in one query."""
+    followers: dict[int, list] = {}
+    rows = (
+        Amendment.objects.filter(
+            Q(merged_into_id__in=amendment_ids, state=AmendmentState.MERGED)
+            | Q(duplicate_of_id__in=amendment_ids, state=AmendmentState.DUPLICATE)
+        )
+        .select_related("session__agora")
+        .order_by("number")
+    )
+    for row in rows:
+        followers.setdefault(row.merged_into_id or row.duplicate_of_id, []).append(row)
+    return followers
 
 
 def comments_by_amendment(amendment_ids: list[int]) -> dict[int, list]:
@@ -342,7 +386,7 @@ def _proposal(amendment: Amendment) -> grouping.Proposal:
     )
 
 
-def _item(amendment, change, current_text, *, breakdowns, territories, positions, comments) -> Item:
+def _item(amendment, change, current_text, *, breakdowns, territories, positions, comments, followers) -> Item:
     by_family = breakdowns.get(amendment.pk, {})
     totals = agreement.merge_breakdowns([{"": t} for t in by_family.values()]).get("", agreement.empty())
     if change is not None and not change.stale and amendment.kind != AmendmentKind.INSERT:
@@ -359,6 +403,7 @@ def _item(amendment, change, current_text, *, breakdowns, territories, positions
         totals=totals,
         agreement=agreement.cross_family(by_family),
         comments=comments.get(amendment.pk, []),
+        followers=followers.get(amendment.pk, []),
     )
 
 
@@ -383,6 +428,7 @@ def _build(amendments: list[Amendment], filters: Filters) -> list[ArticleDesk]:
         "territories": territories,
         "positions": positions_by_amendment(ids),
         "comments": comments_by_amendment(ids),
+        "followers": followers_by_amendment(ids),
     }
     targets: OrderedDict[tuple, list[Amendment]] = OrderedDict()
     ordered = sorted(

@@ -17,10 +17,12 @@ manifesto row (the journal).
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from deliberation import outcomes
 from deliberation import selectors as deliberation_selectors
 from deliberation.editorial import grouping
 from deliberation.editorial.credits import credit_line, numbers_phrase
@@ -107,56 +109,66 @@ def _editor(user) -> str:
 
 
 def _answer(amendment: Amendment, user, outcome: str, *, reason: str = "", clause: Clause | None = None, related=None) -> None:
-    amendment.outcome = outcome
-    amendment.outcome_reason = reason
-    amendment.outcome_at = timezone.now()
-    amendment.outcome_by = user
-    amendment.outcome_final = True
-    amendment.outcome_clause = clause
-    amendment.outcome_related = related
-    amendment.deferred_at = None
+    outcomes.give_outcome(amendment, user=user, outcome=outcome, final=True, reason=reason, clause=clause, related=related)
 
 
-def _journal_outcome(amendment: Amendment) -> None:
+def _journal_outcome(amendment: Amendment, clause: Clause | None = None) -> None:
+    """One `amendment.outcome_given` per amendment answered (or deferred): its public data
+    carries the outcome in words; clause_id / revision say where its words went."""
     record_event(
         manifesto_id=amendment.manifesto_id,
         type="amendment.outcome_given",
-        data=outcome_event_data(amendment),
+        data={
+            "amendment": deliberation_selectors.public_data(amendment),
+            "session_id": amendment.session_id,
+            "clause_id": clause.pk if clause is not None else None,
+            "revision": clause.revision if clause is not None else None,
+        },
     )
 
 
-def outcome_event_data(amendment: Amendment) -> dict:
-    return {
-        "amendment": deliberation_selectors.public_data(amendment),
-        "session_id": amendment.session_id,
-        "outcome": amendment.outcome,
-        "outcome_reason": amendment.outcome_reason,
-        "outcome_final": amendment.outcome_final,
-        "outcome_clause_number": amendment.outcome_clause.number if amendment.outcome_clause_id else None,
-        "outcome_related": amendment.outcome_related_id,
-        "deferred": amendment.deferred_at is not None,
-    }
+def _followers(amendments: list[Amendment]) -> dict[int, list[Amendment]]:
+    """The amendments a room folded into these (merged originals) or marked as their duplicates,
+    locked: they have no answer of their own and follow the one they live on in."""
+    ids = [a.pk for a in amendments]
+    rows = (
+        deliberation_selectors.with_relations(Amendment.objects.select_for_update(of=("self",)))
+        .filter(Q(merged_into_id__in=ids, state=AmendmentState.MERGED) | Q(duplicate_of_id__in=ids, state=AmendmentState.DUPLICATE))
+        .filter(outcome_final=False)
+        .order_by("pk")
+    )
+    followers: dict[int, list[Amendment]] = {}
+    for row in rows:
+        followers.setdefault(row.merged_into_id or row.duplicate_of_id, []).append(row)
+    return followers
 
 
 def _credit(amendments_by_unit: list[list[Amendment]], user, outcome: str, clause, revision, *, merged: bool, reason: str) -> None:
-    """Credit each unit: its lead gets `outcome`, the other members are its duplicates; all point
-    at the revision their words went into."""
+    """Credit each unit: its lead gets `outcome`, the other members are its duplicates; the
+    amendments the rooms merged into them or marked as their duplicates follow. All point at the
+    revision their words went into."""
+    followers = _followers([a for members in amendments_by_unit for a in members])
     for members in amendments_by_unit:
         lead = members[0]
         for amendment in members:
-            amendment.applied_clause = clause
-            amendment.applied_revision = revision
-            amendment.applied_with_merge = merged
-            if amendment.state in CLOSES_ON_INTEGRATION:
-                amendment.state = AmendmentState.ACCEPTED
-                amendment.decided_by = user
-                amendment.decided_at = timezone.now()
             if amendment is lead or outcome == Outcome.INTEGRATED_MODIFIED:
-                _answer(amendment, user, outcome, clause=clause)
+                answered = [(amendment, outcome, None)]
             else:
-                _answer(amendment, user, Outcome.DUPLICATE, clause=clause, related=lead)
-            track(amendment, actor=user, reason=reason).save()
-            _journal_outcome(amendment)
+                answered = [(amendment, Outcome.DUPLICATE, lead)]
+            for follower in followers.get(amendment.pk, []):
+                kind = Outcome.MERGED if follower.merged_into_id == amendment.pk else Outcome.DUPLICATE
+                answered.append((follower, kind, amendment))
+            for row, row_outcome, related in answered:
+                row.applied_clause = clause
+                row.applied_revision = revision
+                row.applied_with_merge = merged
+                if row.state in CLOSES_ON_INTEGRATION:
+                    row.state = AmendmentState.ACCEPTED
+                    row.decided_by = user
+                    row.decided_at = timezone.now()
+                _answer(row, user, row_outcome, clause=clause, related=related)
+                track(row, actor=user, reason=reason).save()
+                _journal_outcome(row, clause)
 
 
 def _same_target(amendments: list[Amendment]) -> str:
@@ -341,7 +353,8 @@ def set_aside(*, actor, manifesto: Manifesto, amendment_ids: list[int], reason: 
         "editor": _editor(actor),
         "reason": reason,
     }
-    for amendment in amendments:
+    followers = _followers(amendments)
+    for amendment in amendments + [f for a in amendments for f in followers.get(a.pk, [])]:
         if amendment.state == AmendmentState.OPEN:
             # Answered: the room no longer debates it.
             amendment.state = AmendmentState.REJECTED

@@ -131,7 +131,8 @@ def test_set_aside_needs_a_public_reason_and_answers_the_whole_group(manifesto, 
         assert amendment.outcome == Outcome.SET_ASIDE and amendment.outcome_reason == "Hors du champ du manifeste."
         assert amendment.outcome_final and amendment.state == AmendmentState.REJECTED
     last = journal_events(manifesto)[-1]
-    assert last.type == "amendment.outcome_given" and last.data["outcome"] == "set_aside"
+    assert last.type == "amendment.outcome_given" and last.data["amendment"]["outcome"] == "set_aside"
+    assert last.data["amendment"]["answer"] == "écarté — Hors du champ du manifeste."
     with pytest.raises(AmendmentClosed):
         services.integrate(actor=editor, manifesto=manifesto, amendment_ids=[group[0].pk])
 
@@ -174,3 +175,30 @@ def test_an_amendment_of_another_manifesto_is_refused(manifesto, rooms, propose,
     amendment = propose(rooms["lille"], ARTICLE + " Ailleurs.")
     with pytest.raises(InvalidInput):
         services.integrate(actor=editor, manifesto=other, amendment_ids=[amendment.pk])
+
+
+def test_what_a_room_merged_or_marked_duplicate_follows_the_amendment_it_lives_on_in(manifesto, rooms, propose, editor, facilitator):
+    from deliberation import services as room_services
+    from deliberation.permissions import Actor
+
+    room = Actor(user=facilitator)
+    originals = [propose(rooms["lille"], ARTICLE.replace("plutôt que", "avant")), propose(rooms["lille"], ARTICLE.replace("plutôt que", "bien avant"))]
+    compromise = room_services.merge_amendments(actor=room, amendments=originals, text=ARTICLE.replace("plutôt que", "avant"))
+    twin = propose(rooms["lyon"], ARTICLE + " Ensemble.")
+    copy = propose(rooms["lyon"], ARTICLE + " Ensemble !")
+    room_services.mark_duplicate(actor=room, amendment=copy, duplicate_of=twin)
+
+    desk = selectors.article_desk(manifesto, clause_number=article(manifesto).number)
+    shown = sorted(i.amendment.pk for u in desk.compatible + [u for s in desk.conflict_sets for u in s] for i in u.items)
+    assert shown == sorted([compromise.pk, twin.pk])
+    followers = {i.amendment.pk: [f.pk for f in i.followers] for u in desk.compatible + [u for s in desk.conflict_sets for u in s] for i in u.items}
+    assert followers[compromise.pk] == [o.pk for o in originals] and followers[twin.pk] == [copy.pk]
+
+    services.integrate(actor=editor, manifesto=manifesto, amendment_ids=[compromise.pk])
+    services.set_aside(actor=editor, manifesto=manifesto, amendment_ids=[twin.pk], reason="Déjà dit ailleurs.")
+    clause = article(manifesto)
+    for original in refreshed(*originals):
+        assert original.outcome == Outcome.MERGED and original.outcome_related_id == compromise.pk and original.outcome_final
+        assert original.applied_clause_id == clause.pk and original.applied_revision == clause.revision
+    (copy,) = refreshed(copy)
+    assert copy.outcome == Outcome.SET_ASIDE and copy.outcome_reason == "Déjà dit ailleurs."

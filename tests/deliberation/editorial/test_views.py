@@ -169,3 +169,18 @@ def test_the_desk_query_count_does_not_grow_with_the_amendments(client, manifest
     with CaptureQueriesContext(connection) as queries:
         article = selectors.article_desk(manifesto, clause_number=clause_number)
     assert article.count == 13 and len(queries) <= 6
+
+
+def test_an_agoras_position_and_its_frozen_tally_are_on_the_desk(client, manifesto, editor, rooms, propose, support, facilitator):
+    from deliberation import services as room_services
+    from deliberation.permissions import Actor
+
+    amendment = propose(rooms["nantes"], ARTICLE.replace("plutôt que", "avant"))
+    support(amendment, "mutuelle", "pour", 2)
+    support(amendment, "association", "contre", 1)
+    room_services.accept_amendment(actor=Actor(user=facilitator), amendment=amendment)
+    assert Clause.objects.get(pk=amendment.clause_id).text == ARTICLE  # collective mode: the text did not change
+    client.force_login(editor)
+    page = client.get(desk_url(manifesto)).content.decode()
+    assert "Retenu par Agora de Nantes — transmis au collectif de rédaction" in page
+    assert "(2 pour, 1 contre, 0 abstention)" in page
