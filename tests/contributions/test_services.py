@@ -346,3 +346,18 @@ def test_postgresql_search_uses_the_french_gin_index(in_contributions, participa
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
     assert "contribution_search_fr" in plan
+
+
+def test_an_article_drafted_from_contributions_credits_them_in_its_provenance(in_contributions, online_contribution, collective_member, organiser):
+    from manifesto import provenance
+
+    stage_services.open_stage(actor=organiser, manifesto=in_contributions, kind="redaction")
+    clause = in_contributions.clauses.order_by("number").first()
+    written = services.draft_article(
+        actor=collective_member, manifesto=in_contributions, contributions=[online_contribution],
+        clause=clause, text=clause.text + " Et mutualisons.", expected_revision=clause.revision,
+    )
+    sources = provenance.resolve_sources([(clause.pk, written.revision)])[(clause.pk, written.revision)]
+    assert [s.label for s in sources] == [f"Contribution n° {online_contribution.number} — En ligne"]
+    assert sources[0].url == online_contribution.get_absolute_url() and sources[0].origin == "en ligne"
+    assert sources[0].decided_by == "Rose"
