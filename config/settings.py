@@ -185,6 +185,10 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if BEHIND_TLS_PROX
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=BEHIND_TLS_PROXY)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 
+# Breakdowns of opinions (supports, votes) by ESS family or territory leave out groups of fewer
+# voices than this, so that a small group's opinion cannot be read off (docs/privacy.md).
+MIN_PUBLISHED_GROUP = env_int("MIN_PUBLISHED_GROUP", 5, minimum=1)
+
 # --- Live room.
 LIVE_MAX_FRAME_BYTES = env_int("LIVE_MAX_FRAME_BYTES", 64 * 1024, minimum=1024)
 LIVE_COMMANDS_PER_SECOND = env_int("LIVE_COMMANDS_PER_SECOND", 10, minimum=1)
