@@ -197,8 +197,10 @@ LIVE_RESUME_LIMIT = env_int("LIVE_RESUME_LIMIT", 500, minimum=1)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_refusals": {"()": "config.logfilters.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
 }
 # A connection not refreshed for this long (its process died) no longer counts as present.
 LIVE_PRESENCE_TIMEOUT = env_int("LIVE_PRESENCE_TIMEOUT", 60, minimum=5)
