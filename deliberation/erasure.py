@@ -75,6 +75,11 @@ def erase_participant(*, actor, participant: Participant, own: bool = False) -> 
         pk=participant.pk
     )
     _require_may_erase(actor, participant, own=own)
+    return erase_locked(participant)
+
+
+def erase_locked(participant: Participant) -> Participant:
+    """The erasure itself, for a participant row already locked; the caller checked who may."""
     if participant.erased_at is not None:
         return participant
     pattern = _name_pattern(participant.display_name)
