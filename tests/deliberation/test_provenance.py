@@ -125,11 +125,12 @@ def test_queries_do_not_grow_with_history(as_participant, as_facilitator, live_s
         services.accept_amendment(actor=as_facilitator, amendment=amendment)
         clause.refresh_from_db()
     long = count_for(clause)
-    assert short == long == 1  # the sources, in one query; the attribution from the cache
+    # The sources, in one query per registered source (amendments, contributions); the attribution from the cache.
+    assert short == long == len(provenance._resolvers)
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
         result = provenance.clause_provenance(clause)
-    assert len(queries) == 2  # history once, sources once
+    assert len(queries) == 1 + len(provenance._resolvers)  # history once, each source once
     assert len([o for o in result.origins if o.sources]) == 12
 
 
