@@ -176,6 +176,11 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         except Exception:  # The socket is going away; disconnect() will unregister it.
             log.debug("live room: send to a closing socket", exc_info=True)
 
+    def pong(self) -> dict:
+        """The heartbeat's reply says how far this connection's live feed went: a client whose
+        last applied seq is behind it lost something and resumes."""
+        return {"type": "pong", "seq": None if self.replaying else self.sent_seq}
+
     async def removed(self) -> None:
         with translation.override(self.language):
             message = _("L'animation vous a retiré·e de cette séance.")
@@ -252,7 +257,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         command_id = message.get("id")
         in_reply_to = command_id if isinstance(command_id, str) else None
         if kind == "ping":
-            return {"type": "pong"}
+            return self.pong()
         if not self.bucket.take():
             return error("rate_limited", _("Trop de messages à la fois : attendez un instant."), in_reply_to)
         data = message.get("data", {})

@@ -1,6 +1,7 @@
 """The one helper that journals an event and broadcasts it after commit. Used by all apps."""
 
 import json
+import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -8,6 +9,8 @@ from django.db import transaction
 
 from manifesto.models import Event, Manifesto
 from manifesto.vocabulary import validate_event
+
+log = logging.getLogger(__name__)
 
 
 def group_name(manifesto_id: int) -> str:
@@ -27,7 +30,9 @@ def record_event(*, manifesto_id: int, type: str, data: dict) -> Event:
         seq = last_seq + 1
         Manifesto.objects.filter(pk=manifesto_id).update(last_seq=seq)
         event = Event.objects.create(manifesto_id=manifesto_id, seq=seq, type=type, data=data)
-    transaction.on_commit(lambda: broadcast(event))
+    # robust: the change is committed whatever happens to its broadcast; a failure here must
+    # never turn the command's reply into an error (a client retrying would apply it twice).
+    transaction.on_commit(lambda: broadcast(event), robust=True)
     return event
 
 
@@ -36,15 +41,21 @@ def encode(event: Event) -> str:
 
 
 def broadcast(event: Event) -> None:
-    """Send the pre-encoded frame once to the manifesto's group.
+    """Send the pre-encoded frame once to the manifesto's group; never raises.
 
-    Delivery may drop (channels-redis is at most once); clients resume from the journal.
+    Delivery may drop (channels-redis is at most once, Redis may be down): each process's hub
+    reads what it missed back from the journal (agora.hub), and clients resume after their
+    own disconnection.
     """
     layer = get_channel_layer()
     if layer is None:
         return
     message = {"type": "journal.event", "manifesto_id": event.manifesto_id, "seq": event.seq, "frame": encode(event)}
-    async_to_sync(layer.group_send)(group_name(event.manifesto_id), message)
+    try:
+        async_to_sync(layer.group_send)(group_name(event.manifesto_id), message)
+    except Exception:
+        log.warning("journal: broadcast of manifesto %s seq %s failed; the hubs will read it back",
+                    event.manifesto_id, event.seq, exc_info=True)
 
 
 def events_after(*, manifesto_id: int, seq: int, limit: int) -> list[Event] | None:

@@ -90,6 +90,12 @@
     return !data || data.session_id === undefined || data.session_id === config.sessionId;
   }
 
+  function resume() {
+    if (resuming) return;
+    resuming = true;
+    rawSend({ type: "resume", data: { seq: lastSeq } });
+  }
+
   function applyEvent(event) {
     if (event.seq === null || event.seq === undefined) {
       if (ownSession(event.data)) emit(event.type, event.data, event);
@@ -97,10 +103,7 @@
     }
     if (lastSeq !== null && event.seq <= lastSeq) return; // already applied
     if (lastSeq !== null && event.seq > lastSeq + 1) {
-      if (!resuming) {
-        resuming = true;
-        rawSend({ type: "resume", data: { seq: lastSeq } });
-      }
+      resume();
       return; // the resume replays it in order
     }
     lastSeq = event.seq;
@@ -121,6 +124,9 @@
         break;
       case "pong":
         clearTimeout(pongTimer);
+        // The server has sent this connection everything up to frame.seq: if we applied less,
+        // a frame was lost on the way (the live feed stalled) and we resume from what we have.
+        if (typeof frame.seq === "number" && lastSeq !== null && frame.seq > lastSeq) resume();
         break;
       case "ack":
       case "error":
