@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agora import hub as live_hub
-from agora import permissions, phases, registry, selectors, services, snapshot
+from agora import metrics, permissions, phases, registry, selectors, services, snapshot
 from agora.models import CommandReceipt, LiveSession, Participant
 from manifesto.errors import ServiceError
 from manifesto.journal import encode, events_after
@@ -74,9 +74,12 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.sent_seq = 0
         self.replaying = True
         self.pending: list[tuple[int | None, str]] = []
+        self.connected_at = time.perf_counter()
         # Accept first: in a join burst the handshake must not wait for the database (daphne
         # drops handshakes that take longer than 5 s); who may stay is decided just after.
         await self.accept()
+        self.counted = True
+        metrics.socket_opened()
         self.hub = live_hub.get()
         since = self._since()
         known = self.hub.manifesto_of.get(self.session_id)
@@ -100,6 +103,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             catch_up = None
         self.hub.presence_changed(session_id=self.session_id, manifesto_id=self.manifesto_id)
         await self.resume(since, catch_up=catch_up)
+        metrics.joined(time.perf_counter() - self.connected_at)
 
     async def refuse(self) -> None:
         with translation.override(self.language):
@@ -113,6 +117,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         return self._catch_up(since)
 
     async def disconnect(self, code):
+        if getattr(self, "counted", False):
+            self.counted = False
+            metrics.socket_closed()
         if self.hub_room is not None:
             self.hub.leave(self.hub_room, self)
         if self.connection_key:
@@ -199,7 +206,10 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             if state is not None:
                 self.sent_seq = state["seq"]
                 await self.send_json(state)
+                if since is not None:
+                    metrics.resumed("snapshot")
             else:
+                metrics.resumed("events")
                 for event in events:
                     await self.send(text_data=encode(event))
                 self.sent_seq = events[-1].seq if events else since

@@ -24,6 +24,7 @@ Pitfalls handled here:
 import asyncio
 import json
 import logging
+import secrets
 import time
 import weakref
 from collections import Counter
@@ -33,6 +34,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
+from agora import metrics
 from manifesto.journal import encode, group_name
 
 log = logging.getLogger(__name__)
@@ -105,6 +107,7 @@ class Hub:
         # What the hub repaired, for operators: out_of_order (frames held until an earlier one
         # came), read_back (events read from the journal), duplicates, layer_errors, rejoins.
         self.stats: Counter = Counter()
+        self._probes: dict[str, asyncio.Future] = {}  # readiness probes in flight (see probe)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -223,11 +226,14 @@ class Hub:
             log.debug("live hub: the channel layer is still unavailable", exc_info=True)
             return False
         self.stats["rejoins"] += 1
+        metrics.hub_rejoined()
         log.info("live hub: re-joined %d group(s)", len(self._joined))
         return True
 
     async def dispatch(self, message: dict) -> None:
         kind = message.get("type")
+        if kind == "live.probe":
+            return self._probed(message)
         manifesto_id = message.get("manifesto_id")
         room = self.rooms.get(manifesto_id)
         if kind == "journal.event":
@@ -253,6 +259,7 @@ class Hub:
         stream.held[seq] = frame
         if stream.delivered is not None and seq > stream.delivered + 1:
             self.stats["out_of_order"] += 1  # ahead of a gap: held until the gap is filled
+            metrics.hub_repaired("reordered")
         await self._drain(manifesto_id, stream)
 
     async def _drain(self, manifesto_id: int, stream: Stream) -> None:
@@ -275,8 +282,10 @@ class Hub:
 
     async def _send(self, manifesto_id: int, seq: int, frame: str) -> None:
         # A plain loop: measured faster than asyncio.gather, and daphne's send never waits.
-        for consumer in list(self.rooms.get(manifesto_id, ())):
+        room = list(self.rooms.get(manifesto_id, ()))
+        for consumer in room:
             await consumer.deliver(seq, frame)
+        metrics.events_delivered(len(room))
 
     async def _repair_after_wait(self, manifesto_id: int, stream: Stream) -> None:
         wait = settings.LIVE_REORDER_WAIT_MS / 1000
@@ -308,6 +317,7 @@ class Hub:
                 if frame is None:
                     frame, missing = encode(event), missing + 1
                     self.stats["read_back"] += 1
+                    metrics.hub_repaired("journal")
                 await self._send(manifesto_id, event.seq, frame)
                 stream.delivered = event.seq
             stream.gap_since = None
@@ -366,6 +376,28 @@ class Hub:
                     await self.layer.group_discard(group, self.channel)
             except Exception:
                 log.exception("live hub: could not renew %s", group)
+
+    # ------------------------------------------------------------------ readiness
+
+    async def probe(self, timeout: float) -> None:
+        """Send a message to this process's own listener channel and wait until the reader gets it.
+
+        /readyz calls it: it proves the layer answers AND this process's reader is alive,
+        which a ping of Redis alone would not (a deaf process still pings).
+        """
+        await self.started()
+        token = secrets.token_hex(8)
+        waiter = self._probes[token] = asyncio.get_running_loop().create_future()
+        try:
+            await asyncio.wait_for(self.layer.send(self.channel, {"type": "live.probe", "token": token}), timeout)
+            await asyncio.wait_for(waiter, timeout)
+        finally:
+            self._probes.pop(token, None)
+
+    def _probed(self, message: dict) -> None:
+        waiter = self._probes.get(message.get("token"))
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     # ------------------------------------------------------------------ presence
 

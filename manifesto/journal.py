@@ -6,11 +6,15 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.dispatch import Signal
 
 from manifesto.models import Event, Manifesto
 from manifesto.vocabulary import validate_event
 
 log = logging.getLogger(__name__)
+
+# Sent when an event's broadcast failed after commit (apps that keep metrics count it).
+broadcast_failed = Signal()
 
 
 def group_name(manifesto_id: int) -> str:
@@ -54,6 +58,7 @@ def broadcast(event: Event) -> None:
     try:
         async_to_sync(layer.group_send)(group_name(event.manifesto_id), message)
     except Exception:
+        broadcast_failed.send(sender=Event, event=event)
         log.warning("journal: broadcast of manifesto %s seq %s failed; the hubs will read it back",
                     event.manifesto_id, event.seq, exc_info=True)
 
