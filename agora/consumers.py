@@ -23,7 +23,7 @@ from agora import hub as live_hub
 from agora import metrics, permissions, phases, registry, selectors, services, snapshot
 from agora.models import CommandReceipt, LiveSession, Participant
 from manifesto.errors import ServiceError
-from manifesto.journal import encode, events_after
+from manifesto.journal import encode, events_after, with_prev
 from manifesto.models import Manifesto
 from manifesto.vocabulary import COMMANDS, VocabularyError, validate_command
 
@@ -210,9 +210,11 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
                     metrics.resumed("snapshot")
             else:
                 metrics.resumed("events")
+                prev = since
                 for event in events:
-                    await self.send(text_data=encode(event))
-                self.sent_seq = events[-1].seq if events else since
+                    await self.send(text_data=with_prev(encode(event), prev))
+                    prev = event.seq
+                self.sent_seq = prev
                 await self.send_json({"type": "resumed", "seq": self.sent_seq})
             while self.pending:
                 seq, frame = self.pending.pop(0)
@@ -231,7 +233,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         last_seq = Manifesto.objects.values_list("last_seq", flat=True).get(pk=self.manifesto_id)
         if since is None or since < 0 or since > last_seq:
             return None, last_seq  # No seq, or one this journal never gave: start afresh.
-        return events_after(manifesto_id=self.manifesto_id, seq=since, limit=settings.LIVE_RESUME_LIMIT), last_seq
+        events = events_after(manifesto_id=self.manifesto_id, seq=since, limit=settings.LIVE_RESUME_LIMIT,
+                              session_id=self.session_id)
+        return events, last_seq
 
     def _snapshot(self) -> dict:
         with translation.override(self.language):

@@ -35,7 +35,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from agora import metrics
-from manifesto.journal import encode, group_name
+from manifesto.journal import encode, group_name, scope_of, with_prev
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +79,13 @@ class Stream:
 
     def __init__(self):
         self.delivered: int | None = None
-        self.held: dict[int, str] = {}
+        self.held: dict[int, tuple[int | None, str]] = {}  # seq -> (session id or None, frame)
         self.target = 0
         self.gap_since: float | None = None  # when the current gap was first seen
+        # Per-session scoping (docs/realtime.md): the last seq of each session's own events and
+        # of the text-wide ones, so every frame can say which seq came before it in its scope.
+        self.last_of_session: dict[int, int] = {}
+        self.last_text = 0
         self.repair: asyncio.Task | None = None
         self.lock = asyncio.Lock()
 
@@ -98,6 +102,7 @@ class Hub:
         self.layer = layer
         self.channel: str | None = None
         self.rooms: dict[int, set] = {}  # manifesto id -> local consumers
+        self.sessions: dict[int, dict[int, set]] = {}  # manifesto id -> session id -> local consumers
         self.streams: dict[int, Stream] = {}  # manifesto id -> its ordered delivery
         self._joined: dict[int, asyncio.Task] = {}  # manifesto id -> the group_add in flight or done
         self._tasks: list[asyncio.Task] = []
@@ -144,6 +149,7 @@ class Hub:
                 pass
         self._joined.clear()
         self.rooms.clear()
+        self.sessions.clear()
         self.streams.clear()
         self._started = None
 
@@ -154,6 +160,7 @@ class Hub:
         and knows from which seq it delivers the journal."""
         await self.started()
         self.rooms.setdefault(manifesto_id, set()).add(consumer)
+        self.sessions.setdefault(manifesto_id, {}).setdefault(consumer.session_id, set()).add(consumer)
         stream = self.streams.setdefault(manifesto_id, Stream())
         joined = self._joined.get(manifesto_id)
         if joined is None or (joined.done() and joined.exception() is not None):
@@ -167,13 +174,19 @@ class Hub:
             # (or the journal, if the layer drops it); earlier ones are in the joiners' catch-up.
             last_seq = await database_sync_to_async(_last_seqs)([manifesto_id])
             async with stream.lock:
-                stream.delivered = last_seq.get(manifesto_id, 0)
+                stream.delivered = stream.last_text = last_seq.get(manifesto_id, 0)
                 await self._drain(manifesto_id, stream)
 
     def leave(self, manifesto_id: int, consumer) -> None:
         room = self.rooms.get(manifesto_id)
         if room is not None:
             room.discard(consumer)
+        by_session = self.sessions.get(manifesto_id, {})
+        session = by_session.get(consumer.session_id)
+        if session is not None:
+            session.discard(consumer)
+            if not session:
+                del by_session[consumer.session_id]
         # The group itself is left by _renew once the room stayed empty: a join racing a
         # discard could otherwise leave a connection deaf.
 
@@ -240,7 +253,8 @@ class Hub:
             stream = self.streams.get(manifesto_id)
             if stream is not None:
                 async with stream.lock:
-                    await self._arrived(manifesto_id, stream, message["seq"], message["frame"])
+                    await self._arrived(manifesto_id, stream, message["seq"], message.get("session_id"),
+                                        message["frame"])
         elif kind == "live.presence":
             for consumer in list(room or ()):
                 if consumer.session_id == message["session_id"]:
@@ -252,11 +266,11 @@ class Hub:
 
     # ------------------------------------------------------------------ ordered delivery
 
-    async def _arrived(self, manifesto_id: int, stream: Stream, seq: int, frame: str) -> None:
+    async def _arrived(self, manifesto_id: int, stream: Stream, seq: int, session_id: int | None, frame: str) -> None:
         if (stream.delivered is not None and seq <= stream.delivered) or seq in stream.held:
             self.stats["duplicates"] += 1
             return
-        stream.held[seq] = frame
+        stream.held[seq] = (session_id, frame)
         if stream.delivered is not None and seq > stream.delivered + 1:
             self.stats["out_of_order"] += 1  # ahead of a gap: held until the gap is filled
             metrics.hub_repaired("reordered")
@@ -270,8 +284,7 @@ class Hub:
             del stream.held[seq]  # committed before we joined: in the joiners' catch-up
         while stream.delivered + 1 in stream.held:
             seq = stream.delivered + 1
-            await self._send(manifesto_id, seq, stream.held.pop(seq))
-            stream.delivered = seq
+            await self._send(manifesto_id, stream, seq, *stream.held.pop(seq))
         if stream.gap_open():
             if stream.gap_since is None:
                 stream.gap_since = time.monotonic()
@@ -280,12 +293,22 @@ class Hub:
         else:
             stream.gap_since = None
 
-    async def _send(self, manifesto_id: int, seq: int, frame: str) -> None:
-        # A plain loop: measured faster than asyncio.gather, and daphne's send never waits.
-        room = list(self.rooms.get(manifesto_id, ()))
-        for consumer in room:
-            await consumer.deliver(seq, frame)
-        metrics.events_delivered(len(room))
+    async def _send(self, manifesto_id: int, stream: Stream, seq: int, session_id: int | None, frame: str) -> None:
+        """Write the next event of the journal to the sockets whose scope it is in: its session's,
+        or every session's for a text-wide event, each frame with `prev` for its scope."""
+        by_session = self.sessions.get(manifesto_id, {})
+        sent = 0
+        if session_id is not None:
+            prev = max(stream.last_of_session.get(session_id, stream.last_text), stream.last_text)
+            stream.last_of_session[session_id] = seq
+            sent += await _write(by_session.get(session_id, ()), seq, with_prev(frame, prev))
+        else:
+            for session, consumers in list(by_session.items()):
+                prev = max(stream.last_of_session.get(session, stream.last_text), stream.last_text)
+                sent += await _write(consumers, seq, with_prev(frame, prev))
+            stream.last_text = seq
+        stream.delivered = seq
+        metrics.events_delivered(sent)
 
     async def _repair_after_wait(self, manifesto_id: int, stream: Stream) -> None:
         wait = settings.LIVE_REORDER_WAIT_MS / 1000
@@ -313,13 +336,12 @@ class Hub:
                     continue
                 if event.seq != stream.delivered + 1:
                     break  # never happens: seqs commit without holes
-                frame = stream.held.pop(event.seq, None)
-                if frame is None:
-                    frame, missing = encode(event), missing + 1
+                held = stream.held.pop(event.seq, None)
+                if held is None:
+                    held, missing = (scope_of(event), encode(event)), missing + 1
                     self.stats["read_back"] += 1
                     metrics.hub_repaired("journal")
-                await self._send(manifesto_id, event.seq, frame)
-                stream.delivered = event.seq
+                await self._send(manifesto_id, stream, event.seq, *held)
             stream.gap_since = None
             if missing:
                 log.warning("live hub: read %d event(s) of manifesto %s back from the journal (seq %d–%d)",
@@ -369,6 +391,7 @@ class Hub:
                     await self.layer.group_add(group, self.channel)
                 else:
                     self.rooms.pop(manifesto_id, None)
+                    self.sessions.pop(manifesto_id, None)
                     self._joined.pop(manifesto_id, None)
                     stream = self.streams.pop(manifesto_id, None)
                     if stream is not None and stream.repair is not None:
@@ -438,6 +461,14 @@ class Hub:
             return
         for session_id, manifesto_id in stale:
             self.presence_changed(session_id=session_id, manifesto_id=manifesto_id)
+
+
+async def _write(consumers, seq: int, frame: str) -> int:
+    # A plain loop: measured faster than asyncio.gather, and daphne's send never waits.
+    consumers = list(consumers)
+    for consumer in consumers:
+        await consumer.deliver(seq, frame)
+    return len(consumers)
 
 
 def _last_seqs(manifesto_ids: list[int]) -> dict[int, int]:

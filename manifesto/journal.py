@@ -6,6 +6,7 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 
 from manifesto.models import Event, Manifesto
@@ -44,6 +45,17 @@ def encode(event: Event) -> str:
     return json.dumps(event.as_wire(), ensure_ascii=False, separators=(",", ":"))
 
 
+def with_prev(frame: str, prev: int) -> str:
+    """An encoded event frame with `prev`: the seq of the previous event in the receiver's scope."""
+    return f'{{"prev":{int(prev)},{frame[1:]}'
+
+
+def scope_of(event: Event) -> int | None:
+    """The live session an event belongs to (its `data.session_id`), or None for a text-wide event."""
+    session_id = event.data.get("session_id") if isinstance(event.data, dict) else None
+    return session_id if isinstance(session_id, int) else None
+
+
 def broadcast(event: Event) -> None:
     """Send the pre-encoded frame once to the manifesto's group; never raises.
 
@@ -54,7 +66,8 @@ def broadcast(event: Event) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": "journal.event", "manifesto_id": event.manifesto_id, "seq": event.seq, "frame": encode(event)}
+    message = {"type": "journal.event", "manifesto_id": event.manifesto_id, "seq": event.seq,
+               "session_id": scope_of(event), "frame": encode(event)}
     try:
         async_to_sync(layer.group_send)(group_name(event.manifesto_id), message)
     except Exception:
@@ -63,7 +76,13 @@ def broadcast(event: Event) -> None:
                     event.manifesto_id, event.seq, exc_info=True)
 
 
-def events_after(*, manifesto_id: int, seq: int, limit: int) -> list[Event] | None:
-    """The events after `seq`, in order; None when there are more than `limit` (send a snapshot)."""
-    events = list(Event.objects.filter(manifesto_id=manifesto_id, seq__gt=seq).order_by("seq")[: limit + 1])
+def events_after(*, manifesto_id: int, seq: int, limit: int, session_id: int | None = None) -> list[Event] | None:
+    """The events after `seq`, in order; None when there are more than `limit` (send a snapshot).
+
+    With `session_id`, only that session's events and the text-wide ones (no `session_id`).
+    """
+    events = Event.objects.filter(manifesto_id=manifesto_id, seq__gt=seq)
+    if session_id is not None:
+        events = events.filter(Q(data__session_id=session_id) | Q(data__session_id__isnull=True) | Q(data__session_id=None))
+    events = list(events.order_by("seq")[: limit + 1])
     return None if len(events) > limit else events

@@ -8,7 +8,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from agora import hub as live_hub
-from manifesto.journal import encode, group_name
+from manifesto.journal import encode, group_name, scope_of
 from tests.live import command, next_of, nothing_more, receive, room
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_hub")]
@@ -56,7 +56,8 @@ async def broadcast(event) -> None:
     from channels.layers import get_channel_layer
 
     await get_channel_layer().group_send(group_name(event.manifesto_id), {
-        "type": "journal.event", "manifesto_id": event.manifesto_id, "seq": event.seq, "frame": encode(event)})
+        "type": "journal.event", "manifesto_id": event.manifesto_id, "seq": event.seq,
+        "session_id": scope_of(event), "frame": encode(event)})
 
 
 async def journaled(ws, count: int) -> list[tuple[str, int]]:
@@ -131,3 +132,63 @@ async def test_facilitators_racing_deliver_every_event_in_order(live_session, fa
         assert replies == [["ack"] * 3] * 4
         seqs = [(await next_of(ws, "session.timer_changed"))["seq"] for _ in range(12)]
     assert seqs == list(range(start + 1, start + 13))
+
+
+# ---------------------------------------------------------------------- scoping: many rooms at once
+
+
+@pytest.fixture
+def other_session(manifesto, facilitator):
+    """A second agora of the same manifesto, live at the same time (Marseille beside Lille)."""
+    from agora import services
+    from tests.factories import make_agora
+
+    agora = make_agora(manifesto=manifesto, facilitators=[facilitator], title="Agora de Marseille")
+    return services.open_session(actor=facilitator, agora=agora)
+
+
+def text_wide_event(manifesto_id: int, status: str):
+    from django.db import transaction
+
+    from manifesto.journal import record_event
+
+    with transaction.atomic():
+        return record_event(manifesto_id=manifesto_id, type="manifesto.status_changed", data={"status": status})
+
+
+async def test_a_socket_receives_its_session_and_the_text_not_other_rooms(live_session, other_session, facilitator,
+                                                                          participant):
+    """Each frame says with `prev` which seq came before it in the socket's scope, so gaps stay visible."""
+    manifesto_id = live_session.agora.manifesto_id
+    async with room(live_session, participant=participant) as lille, room(live_session, user=facilitator) as fac, \
+            room(other_session, user=facilitator) as marseille:
+        start = lille.first["seq"]
+        await command(marseille, "session.set_timer", {"seconds": 60})  # another room: not for Lille
+        text = await sync_to_async(text_wide_event)(manifesto_id, "open")
+        await command(fac, "session.set_phase", {"phase": "proposals"})
+        await command(marseille, "session.set_timer", {"seconds": 90})
+        received = [await receive(lille) for _ in range(2)]
+        own = received[-1]
+        assert await nothing_more(lille)
+        seen_by_marseille = [(await next_of(marseille, "session.timer_changed"))["seq"],
+                             (await next_of(marseille, "manifesto.status_changed"))["seq"],
+                             (await next_of(marseille, "session.timer_changed"))["seq"]]
+    assert [(f["type"], f["seq"], f["prev"]) for f in received] == [
+        ("manifesto.status_changed", text.seq, start), ("session.phase_changed", own["seq"], text.seq)]
+    assert seen_by_marseille == [start + 1, start + 2, start + 4]
+
+
+async def test_resume_replays_only_the_sessions_scope_with_prev(live_session, other_session, facilitator,
+                                                                participant):
+    async with room(live_session, user=facilitator) as fac, room(other_session, user=facilitator) as marseille:
+        start = fac.first["seq"]
+        await command(fac, "session.set_phase", {"phase": "proposals"})
+        await command(marseille, "session.set_timer", {"seconds": 60})
+        await command(fac, "session.set_timer", {"seconds": 30})
+    async with room(live_session, participant=participant, since=start, first=None) as ws:
+        replay = []
+        while not replay or replay[-1]["type"] != "resumed":
+            replay.append(await receive(ws))
+    assert [(f["type"], f["seq"], f.get("prev")) for f in replay] == [
+        ("session.phase_changed", start + 1, start), ("session.timer_changed", start + 3, start + 1),
+        ("resumed", start + 3, None)]
