@@ -1,6 +1,7 @@
 """Deliberation's pages and no-JavaScript forms. Thin: parse a form, call one service, redirect with a message."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -9,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from agora.models import LiveSession
 from agora.selectors import current_participant
-from deliberation import forms, permissions, selectors, services
+from deliberation import erasure, forms, outcomes, permissions, selectors, services
 from deliberation.errors import AmendmentConflict, ServiceError
-from deliberation.models import Amendment, AmendmentKind, AmendmentState
+from deliberation.models import AgoraPosition, Amendment, AmendmentKind, AmendmentState
 from deliberation.permissions import Actor
 from manifesto.merge import three_way_merge
 from manifesto.models import EssFamily
@@ -77,6 +78,8 @@ def amendment_detail(request, pk):
         "duplicates": amendment.duplicates.all(),
         "merged_from": amendment.merged_from.all(),
         "reopenable": [state.value for state in services.REOPENABLE],
+        # The reason for hiding is for its author and the moderators.
+        "public_outcome": not (is_moderator or permissions.is_author(actor, amendment)),
     }
     return render(request, "deliberation/amendment_detail.html", context)
 
@@ -250,6 +253,10 @@ def accept(request, pk):
         except ServiceError as error:
             return _refused(request, error, amendment)
         else:
+            if acceptance.position is not None:
+                # Collective mode: say plainly that the text did not change.
+                messages.success(request, outcomes.position_note(acceptance.position))
+                return redirect(amendment)
             if acceptance.merged:
                 message = _(
                     "Amendement n° %(number)s adopté. L'article avait changé depuis : les deux modifications "
@@ -281,8 +288,16 @@ def _moderate(request, pk, action, form_class=None, success=""):
         action(actor=actor, amendment=amendment, **kwargs)
     except ServiceError as error:
         return _refused(request, error, amendment)
-    messages.success(request, success % {"number": amendment.number})
+    messages.success(request, _position_message(amendment) or success % {"number": amendment.number})
     return _back(request, amendment)
+
+
+def _position_message(amendment) -> str | None:
+    """In collective mode, the agora's position just taken, in words; None in room mode."""
+    if not outcomes.decided_by_collective(amendment):
+        return None
+    position = AgoraPosition.objects.filter(amendment=amendment).select_related("agora").first()
+    return outcomes.position_note(position) if position is not None else None
 
 
 @require_POST
@@ -314,7 +329,10 @@ def mark_duplicate(request, pk):
         services.mark_duplicate(actor=actor, amendment=amendment, duplicate_of=original)
     except ServiceError as error:
         return _refused(request, error, amendment)
-    messages.success(request, _("Amendement n° %(number)s marqué comme doublon.") % {"number": amendment.number})
+    messages.success(
+        request,
+        _position_message(amendment) or _("Amendement n° %(number)s marqué comme doublon.") % {"number": amendment.number},
+    )
     return redirect(amendment)
 
 
@@ -343,3 +361,18 @@ def merge(request, session_pk):
         "deliberation/moderation.html",
         {"session": session, "queue": selectors.moderation_queue(session), "merge_form": form, "reason_form": forms.ReasonForm()},
     )
+
+
+@require_POST
+def erase_me(request, session_pk):
+    """A participant erases their own name from the session, from their own browser."""
+    session = get_object_or_404(LiveSession, pk=session_pk)
+    participant = current_participant(request, session)
+    if participant is None:
+        raise PermissionDenied(_("Rejoignez la séance avec son code avant de vous connecter."))
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Cochez la case pour confirmer l'effacement de votre nom."))
+        return redirect("agora:room", pk=session.pk)
+    erasure.erase_participant(actor=None, participant=participant, own=True)
+    messages.success(request, _("Votre nom est effacé de cette séance. Vos propositions et soutiens restent, sans votre nom."))
+    return redirect("agora:room", pk=session.pk)
