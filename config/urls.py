@@ -10,5 +10,6 @@ urlpatterns = [
     path("agoras/", include("agora.urls")),
     path("deliberation/", include("deliberation.urls")),
     path("signer/", include("manifesto.signatures.urls")),
+    path("vote/", include("deliberation.adoption.urls")),
     path("", include("manifesto.urls")),
 ]

@@ -11,3 +11,5 @@ class DeliberationConfig(AppConfig):
         from deliberation import commands  # noqa: F401
         # Lists the clause's amendments on manifesto's clause page.
         from deliberation import panels  # noqa: F401
+        # The adoption vote's result and the signing call on the manifesto's page.
+        from deliberation.adoption import panels as adoption_panels  # noqa: F401

@@ -164,3 +164,4 @@ class Comment(models.Model):
         if self.author_user_id:
             return self.author_user.get_full_name() or self.author_user.get_username()
         return str(_("anonyme"))
+from deliberation.adoption.models import AdoptionVote, Ballot, Turnout, Voter  # noqa: F401  (the adoption vote)
