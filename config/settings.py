@@ -182,6 +182,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # SQL logged at DEBUG must never show the ballot box (docs/process.md, "Le secret du vote").
+    "filters": {"ballot_secrecy": {"()": "deliberation.adoption.logfilter.BallotSecrecyFilter"}},
+    "loggers": {"django.db.backends": {"filters": ["ballot_secrecy"]}},
 }
 # A connection not refreshed for this long (its process died) no longer counts as present.
 LIVE_PRESENCE_TIMEOUT = env_int("LIVE_PRESENCE_TIMEOUT", 60, minimum=5)

@@ -374,16 +374,24 @@ def receipt_counted(*, vote: AdoptionVote, code: str) -> bool:
 # ----------------------------------------------------------------------------- closing
 
 
-def _shuffle_storage() -> None:
+def shuffle_storage() -> None:
     """Rewrite the voting tables in primary-key order (random for ballots, roll order for the
     others), so that the physical order of rows no longer tells in which order people voted.
-    PostgreSQL only: SQLite is the single-machine demo and keeps its rowid order."""
+
+    Run after the close has committed, in its own short transaction (CLUSTER refuses a table
+    with deferred constraint checks pending). PostgreSQL only: SQLite is the single-machine demo.
+    A failure is logged and leaves the results as published; the next close rewrites again.
+    """
     if connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
-        for model in (Ballot, Turnout, Voter):
-            table = model._meta.db_table
-            cursor.execute(f'CLUSTER "{table}" USING "{table}_pkey"')
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '10s'")
+            for model in (Ballot, Turnout, Voter):
+                table = model._meta.db_table
+                cursor.execute(f'CLUSTER "{table}" USING "{table}_pkey"')
+    except Exception:  # noqa: BLE001 - the vote is closed and counted; only the rewrite is missing
+        logger.exception("rewriting the voting tables after a close failed")
 
 
 @transaction.atomic
@@ -413,9 +421,9 @@ def close_vote(*, actor, vote: AdoptionVote, now: datetime.datetime | None = Non
         type="adoption.closed",
         data={"vote_id": vote.pk, **results},
     )
-    _shuffle_storage()
     from deliberation.adoption import broadcast
 
+    transaction.on_commit(shuffle_storage)
     transaction.on_commit(lambda: broadcast.vote_closed(vote.pk))
     return vote
 
