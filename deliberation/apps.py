@@ -13,3 +13,7 @@ class DeliberationConfig(AppConfig):
         from deliberation import panels  # noqa: F401
         # The adoption vote's result and the signing call on the manifesto's page.
         from deliberation.adoption import panels as adoption_panels  # noqa: F401
+        # The vote on the public timeline, and the guard against going back over it.
+        from deliberation.adoption import stage_outputs
+
+        stage_outputs.register()

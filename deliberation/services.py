@@ -32,10 +32,12 @@ from deliberation.models import (
 )
 from deliberation.permissions import Actor
 from manifesto import services as text_services
+from manifesto.history import track
 from manifesto.journal import record_event
 from manifesto.merge import three_way_merge
 from manifesto.services import in_site_language
 from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
+from manifesto.stages import require_allowed
 
 MAX_JUSTIFICATION_LENGTH = 2000
 MAX_COMMENT_LENGTH = 1000
@@ -71,9 +73,12 @@ def _require_participant(actor: Actor, session: LiveSession | None, command_type
         )
 
 
-def _require_moderator(actor: Actor, amendment: Amendment) -> None:
+def _require_moderator(actor: Actor, amendment: Amendment, *, staged: bool = True) -> None:
+    """`staged`: the decision is one the manifesto's stage must allow (hiding abuse always is)."""
     if not permissions.can_moderate(actor, amendment):
         raise PermissionDenied(_("Seuls les animateur·rices de l'agora peuvent faire cela."))
+    if staged:
+        require_allowed(amendment.manifesto, "amendment.moderate")
 
 
 def _require_open(amendment: Amendment) -> None:
@@ -136,12 +141,6 @@ def _clean_reason(text: str, *, required: bool) -> str:
     )
 
 
-def _track(instance, actor: Actor, reason: str):
-    instance._history_user = actor.user if actor.signed_in else None
-    instance._change_reason = reason
-    return instance
-
-
 def _locked(amendment: Amendment) -> Amendment:
     return selectors.with_relations(Amendment.objects.select_for_update(of=("self",))).get(pk=amendment.pk)
 
@@ -189,6 +188,7 @@ def propose_amendment(
 ) -> Amendment:
     """Propose new wording for a clause, its deletion, or a new clause after `clause` / at the end of `section`."""
     _require_participant(actor, session, "amendment.propose")
+    require_allowed(session.agora.manifesto, "amendment.propose")
     if kind not in AmendmentKind.values:
         raise InvalidInput(_("Nature d'amendement inconnue."))
     if kind in (AmendmentKind.MODIFY, AmendmentKind.DELETE) and clause is None:
@@ -229,7 +229,7 @@ def propose_amendment(
         text=text,
         justification=justification,
     )
-    _track(amendment, actor, in_site_language(_lazy("Amendement proposé"))).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Amendement proposé"))).save()
     _journal("amendment.proposed", amendment)
     return amendment
 
@@ -247,6 +247,7 @@ def edit_amendment(
     if not permissions.is_author(actor, amendment):
         raise PermissionDenied(_("Seul·e l'auteur·rice peut modifier cet amendement."))
     _require_participant(actor, amendment.session, "amendment.edit")
+    require_allowed(amendment.manifesto, "amendment.propose")
     _require_open(amendment)
     if rebase and amendment.kind != AmendmentKind.INSERT:
         current = Clause.objects.filter(pk=amendment.clause_id).first() if amendment.clause_id else None
@@ -257,7 +258,7 @@ def edit_amendment(
     amendment.justification = _clean_justification(justification)
     if amendment.kind == AmendmentKind.MODIFY and amendment.text == amendment.base_text:
         raise InvalidInput(_("Votre proposition ne change pas le texte de l'article."))
-    _track(amendment, actor, in_site_language(_lazy("Amendement modifié par son auteur·rice"))).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Amendement modifié par son auteur·rice"))).save()
     _journal("amendment.edited", amendment)
     return amendment
 
@@ -270,7 +271,7 @@ def withdraw_amendment(*, actor: Actor, amendment: Amendment) -> Amendment:
     _require_participant(actor, amendment.session, "amendment.withdraw")
     _require_open(amendment)
     amendment.state = AmendmentState.WITHDRAWN
-    _track(amendment, actor, in_site_language(_lazy("Amendement retiré par son auteur·rice"))).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Amendement retiré par son auteur·rice"))).save()
     _journal("amendment.withdrawn", amendment)
     return amendment
 
@@ -282,6 +283,7 @@ def set_support(*, actor: Actor, amendment: Amendment, value: str) -> Support:
         raise InvalidInput(_("Choisissez pour, contre ou abstention."))
     amendment = selectors.with_relations().get(pk=amendment.pk)
     _require_participant(actor, amendment.session, "support.set")
+    require_allowed(amendment.manifesto, "amendment.support")
     _require_open(amendment)
     support, created = Support.objects.select_for_update().get_or_create(
         amendment=amendment, participant=actor.participant, defaults={"value": value}
@@ -307,6 +309,7 @@ def add_comment(*, actor: Actor, amendment: Amendment, stance: str, text: str) -
     text = _clean(text, max_length=MAX_COMMENT_LENGTH, empty_message=_("Écrivez votre commentaire."), label=_("Le commentaire"))
     amendment = selectors.with_relations().get(pk=amendment.pk)
     _require_participant(actor, amendment.session, "comment.add")
+    require_allowed(amendment.manifesto, "amendment.comment")
     _require_open(amendment)
     comment = Comment.objects.create(amendment=amendment, author=actor.participant, stance=stance, text=text)
     record_event(
@@ -400,7 +403,7 @@ def accept_amendment(
     amendment.applied_revision = clause.revision if clause is not None else None
     amendment.applied_clause = clause
     amendment.applied_with_merge = merged or resolved
-    _track(amendment, actor, reason).save()
+    track(amendment, actor=actor, reason=reason).save()
     _journal(
         "amendment.accepted",
         amendment,
@@ -418,7 +421,7 @@ def reject_amendment(*, actor: Actor, amendment: Amendment, reason: str) -> Amen
     _require_open(amendment)
     reason = _clean_reason(reason, required=True)
     _decide(amendment, actor, AmendmentState.REJECTED, reason)
-    _track(amendment, actor, in_site_language(_lazy("Rejeté : %(reason)s")) % {"reason": reason}).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Rejeté : %(reason)s")) % {"reason": reason}).save()
     _journal("amendment.rejected", amendment)
     return amendment
 
@@ -432,7 +435,7 @@ def mark_duplicate(*, actor: Actor, amendment: Amendment, duplicate_of: Amendmen
         raise InvalidInput(_("Choisissez un autre amendement de ce manifeste."))
     amendment.duplicate_of = duplicate_of
     _decide(amendment, actor, AmendmentState.DUPLICATE)
-    _track(amendment, actor, in_site_language(_lazy("Doublon de l'amendement n° %(number)s")) % {"number": duplicate_of.number}).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Doublon de l'amendement n° %(number)s")) % {"number": duplicate_of.number}).save()
     _journal("amendment.marked_duplicate", amendment)
     return amendment
 
@@ -479,12 +482,12 @@ def merge_amendments(*, actor: Actor, amendments: list[Amendment], text: str, ju
         justification=justification,
     )
     numbers = ", ".join(f"n° {o.number}" for o in originals)
-    _track(compromise, actor, in_site_language(_lazy("Compromis des amendements %(numbers)s")) % {"numbers": numbers}).save()
+    track(compromise, actor=actor, reason=in_site_language(_lazy("Compromis des amendements %(numbers)s")) % {"numbers": numbers}).save()
     _journal("amendment.proposed", compromise)
     for original in originals:
         original.merged_into = compromise
         _decide(original, actor, AmendmentState.MERGED)
-        _track(original, actor, in_site_language(_lazy("Fusionné dans l'amendement n° %(number)s")) % {"number": compromise.number}).save()
+        track(original, actor=actor, reason=in_site_language(_lazy("Fusionné dans l'amendement n° %(number)s")) % {"number": compromise.number}).save()
         _journal("amendment.merged", original)
     return compromise
 
@@ -493,12 +496,12 @@ def merge_amendments(*, actor: Actor, amendments: list[Amendment], text: str, ju
 def hide_amendment(*, actor: Actor, amendment: Amendment, reason: str) -> Amendment:
     """Hide an abusive amendment: only its author and the facilitators still see it."""
     amendment = _locked(amendment)
-    _require_moderator(actor, amendment)
+    _require_moderator(actor, amendment, staged=False)
     if amendment.state in (AmendmentState.ACCEPTED, AmendmentState.HIDDEN):
         raise AmendmentClosed(_("Cet amendement ne peut pas être masqué."))
     reason = _clean_reason(reason, required=True)
     _decide(amendment, actor, AmendmentState.HIDDEN, reason)
-    _track(amendment, actor, in_site_language(_lazy("Masqué : %(reason)s")) % {"reason": reason}).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Masqué : %(reason)s")) % {"reason": reason}).save()
     _journal("amendment.hidden", amendment)
     return amendment
 
@@ -512,6 +515,6 @@ def reopen_amendment(*, actor: Actor, amendment: Amendment) -> Amendment:
     amendment.duplicate_of = None
     amendment.merged_into = None
     _decide(amendment, actor, AmendmentState.OPEN)
-    _track(amendment, actor, in_site_language(_lazy("Rouvert"))).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Rouvert"))).save()
     _journal("amendment.reopened", amendment)
     return amendment

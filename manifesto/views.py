@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from manifesto import extensions, forms, permissions, selectors, services
+from manifesto import extensions, forms, permissions, selectors, services, stages
 from manifesto.errors import ClauseConflict, PermissionDenied, ServiceError
 from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
 
@@ -22,6 +22,9 @@ def _forbidden(request, manifesto: Manifesto, message: str = ""):
 def _edit_denied_message(manifesto: Manifesto) -> str:
     if manifesto.status != ManifestoStatus.DRAFTING:
         return _("Le texte n'est plus en rédaction : il ne peut plus être modifié ici.")
+    staged = stages.stages_of(manifesto)
+    if not stages.is_allowed(manifesto, "text.edit", stages=staged):
+        return stages.refusal(manifesto, "text.edit", stages=staged)
     return _("Seuls les organisateur·rices de ce manifeste peuvent modifier le texte.")
 
 
@@ -119,6 +122,7 @@ def read(request, slug):
         # Once a version is final (proclaimed, open to signature), the page shows exactly that text.
         "final_version": campaign.version if campaign is not None else None,
         "panels": extensions.render_manifesto_panels(request, manifesto),
+        "timeline": stages.timeline(manifesto),
     }
     return render(request, "manifesto/read.html", context)
 

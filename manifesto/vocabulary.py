@@ -168,12 +168,25 @@ ADOPTION_EVENTS: dict[str, Shape] = _shapes(
     adoption__proclaimed={"vote_id": int, "version": int, "fingerprint": str},
 )
 
+# ---------------------------------------------------------------- events: stages of the process (manifesto)
+# kind: a stage (contributions | redaction | agoras | synthese | adoption | proclamee | close);
+# state: pending | open | closed | skipped, after the change.
+_STAGE = {"kind": str, "label": str, "state": str}
+STAGE_EVENTS: dict[str, Shape] = _shapes(
+    stage__configured={"kinds": list},
+    stage__planned={**_STAGE, "opens_on": (str, NONE), "closes_on": (str, NONE)},
+    stage__opened={**_STAGE, "backwards": bool},
+    stage__closed=_STAGE,
+    stage__skipped=_STAGE,
+)
+
 EVENTS: dict[str, Shape] = {
     **MANIFESTO_EVENTS,
     **AGORA_EVENTS,
     **DELIBERATION_EVENTS,
     **SIGNATURE_EVENTS,
     **ADOPTION_EVENTS,
+    **STAGE_EVENTS,
 }
 
 # ---------------------------------------------------------------- client commands

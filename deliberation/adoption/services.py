@@ -37,8 +37,9 @@ from deliberation.adoption.models import (
     Voter,
     VoteState,
 )
+from manifesto import stage_services, stages
 from manifesto.journal import record_event
-from manifesto.models import Manifesto, ManifestoVersion
+from manifesto.models import Manifesto, ManifestoVersion, StageKind
 from manifesto.signatures import services as signature_services
 from manifesto.signatures.validation import normalise_email
 
@@ -88,14 +89,6 @@ def _enqueue_invitation(voter_id: int) -> None:
 
 
 # ----------------------------------------------------------------------------- preparing
-
-
-def _require_stage(manifesto: Manifesto, action: str) -> None:
-    try:
-        from manifesto import stages
-    except ImportError:  # TODO(arcvote): stages land with branch arcfront
-        return
-    stages.require_allowed(manifesto, action)
 
 
 def _require_manager(actor, manifesto: Manifesto) -> None:
@@ -247,7 +240,7 @@ def open_vote(*, actor, vote: AdoptionVote) -> AdoptionVote:
     """Fix the rules, open the ballot box and email every voter their personal link (after commit)."""
     _require_manager(actor, vote.manifesto)
     vote = _locked(vote)
-    _require_stage(vote.manifesto, "vote.open")
+    stages.require_allowed(vote.manifesto, "vote.open")
     _require_draft(vote)
     _check_version(vote.manifesto, vote.version)
     if vote.closes_at <= timezone.now():
@@ -348,7 +341,7 @@ def cast_ballot(*, token: str, fingerprint: str, choices: dict) -> str:
         vote = _locked(voter.vote)
         if not vote.is_open or vote.closes_at <= timezone.now():
             raise InvalidVoteLink()
-        _require_stage(vote.manifesto, "vote.cast")
+        stages.require_allowed(vote.manifesto, "vote.cast")
         if fingerprint != vote.version.fingerprint:
             raise WrongVersion()
         cleaned = _clean_choices(vote, choices)
@@ -454,7 +447,10 @@ def proclaim(*, actor, vote: AdoptionVote) -> AdoptionVote:
         raise InvalidInput(_("Le texte n'a pas été adopté par ce vote : il ne peut pas être proclamé."))
     if vote.proclaimed_at is not None:
         raise InvalidInput(_("Ce texte a déjà été proclamé."))
-    _require_stage(vote.manifesto, "proclaim")
+    stages.require_allowed(vote.manifesto, "proclaim")
+    if stages.stages_of(vote.manifesto):
+        # The text is final: the process moves to its proclaimed stage, where signing is allowed.
+        stage_services.open_stage(actor=actor, manifesto=vote.manifesto, kind=StageKind.PROCLAIMED)
     signature_services.open_campaign(actor=actor, manifesto=vote.manifesto, version=vote.version)
     vote.proclaimed_at = timezone.now()
     vote.save(update_fields=["proclaimed_at"])
