@@ -273,7 +273,7 @@ def ballot(request, token):
         return _private(render(request, "deliberation/adoption/invalid_link.html", {"message": error.message}, status=404))
     vote = voter.vote
     form = forms.BallotForm(request.POST or None, vote=vote, initial={"fingerprint": vote.version.fingerprint})
-    context = {"vote": vote, "manifesto": vote.manifesto, "version": vote.version, "voter": voter, "form": form}
+    context = {"vote": vote, "manifesto": vote.manifesto, "version": vote.version, "voter": voter, "form": form, **_public_context(vote)}
     if request.method == "POST" and form.is_valid():
         try:
             code = services.cast_ballot(token=token, fingerprint=form.cleaned_data["fingerprint"], choices=form.choices())
