@@ -11,6 +11,8 @@ class DeliberationConfig(AppConfig):
         from deliberation import commands  # noqa: F401
         # Lists the clause's amendments on manifesto's clause page.
         from deliberation import panels  # noqa: F401
+        # The collective's progress bar on manifesto's reading page.
+        from deliberation.answers import views  # noqa: F401
         # The adoption vote's result and the signing call on the manifesto's page.
         from deliberation.adoption import panels as adoption_panels  # noqa: F401
         # The vote on the public timeline, and the guard against going back over it.

@@ -5,12 +5,15 @@ from collections import OrderedDict
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from deliberation import outcomes
 from deliberation.models import Amendment, AmendmentKind, AmendmentState, Comment, Support, SupportValue
 from deliberation.permissions import Actor, can_moderate, can_view_amendment, is_author
 from manifesto.diff import render_diff
+from manifesto.services import in_site_language
 
 STATE_ORDER = [
     AmendmentState.OPEN,
+    AmendmentState.RETAINED,
     AmendmentState.ACCEPTED,
     AmendmentState.MERGED,
     AmendmentState.DUPLICATE,
@@ -23,7 +26,9 @@ SUPPORT_VALUES = [v.value for v in SupportValue]
 
 def with_relations(queryset=None):
     queryset = Amendment.objects.all() if queryset is None else queryset
-    return queryset.select_related("session__agora", "author", "author_user", "clause", "section", "manifesto")
+    return queryset.select_related(
+        "session__agora", "author", "author_user", "clause", "section", "manifesto", "outcome_clause", "outcome_related"
+    )
 
 
 def proposed_text(amendment: Amendment) -> str:
@@ -69,6 +74,11 @@ def public_data(amendment: Amendment) -> dict:
         "duplicate_of": amendment.duplicate_of_id,
         "merged_into": amendment.merged_into_id,
         "url": amendment.get_absolute_url(),
+        # The public answer (suite donnée), final only when given by the collective or, in room
+        # mode, by the room; `answer` says it in words ("doublon de n° 12").
+        "outcome": amendment.outcome,
+        "outcome_final": amendment.outcome_final,
+        "answer": in_site_language(outcomes.answer(amendment)),
     }
 
 
@@ -85,6 +95,19 @@ def data_for(amendment: Amendment, actor: Actor, *, as_moderator: bool = False) 
             decision_reason=amendment.decision_reason,
         )
     return data
+
+
+def frozen_tally(amendment: Amendment) -> dict:
+    """The room's voices on an amendment now, to be frozen into the agora's position:
+    {"pour", "contre", "abstention", "by_family": {family: totals}, "by_territory": {territory: totals}}.
+
+    A voice's territory is its agora's (département, else région): participants join without
+    an account and are not asked where they live.
+    """
+    totals, by_family = support_totals(amendment)
+    agora = amendment.agora
+    territory = (agora.departement or agora.region) if agora is not None else ""
+    return {**totals, "by_family": by_family, "by_territory": {territory: dict(totals)} if any(totals.values()) else {}}
 
 
 def empty_totals() -> dict:
@@ -131,7 +154,7 @@ def amendments_for_session(session, viewer, *, as_moderator: bool = False) -> li
     queryset = Amendment.objects.filter(session=session)
     if not as_moderator:
         queryset = visible(queryset, viewer)
-    return list(_with_totals(with_relations(queryset)).order_by("number"))
+    return list(_with_totals(with_relations(queryset)).prefetch_related("positions__agora").order_by("number"))
 
 
 def amendments_for_clause(clause, viewer) -> "OrderedDict[str, list[Amendment]]":
@@ -143,7 +166,9 @@ def amendments_for_clause(clause, viewer) -> "OrderedDict[str, list[Amendment]]"
     """
     queryset = Amendment.objects.filter(clause=clause)
     groups: OrderedDict[str, list[Amendment]] = OrderedDict()
-    amendments = list(_with_totals(with_relations(visible(queryset, viewer))).order_by("number"))
+    amendments = list(
+        _with_totals(with_relations(visible(queryset, viewer))).prefetch_related("positions__agora").order_by("number")
+    )
     for state in STATE_ORDER:
         in_state = [a for a in amendments if a.state == state]
         if in_state:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.utils.safestring import SafeString, mark_safe
 
 _clause_panels: list[Callable] = []
+_manifesto_panels: list[Callable] = []
 
 
 def clause_panel(render: Callable) -> Callable:
@@ -21,9 +22,6 @@ def clause_panel(render: Callable) -> Callable:
 def render_clause_panels(request, clause) -> list[SafeString]:
     # Each panel is rendered by a template of its app, which escapes user text.
     return [mark_safe(render(request, clause)) for render in _clause_panels]
-
-
-_manifesto_panels: list[Callable] = []
 
 
 def manifesto_panel(render: Callable) -> Callable:

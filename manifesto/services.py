@@ -377,3 +377,38 @@ def freeze_version(*, actor, manifesto: Manifesto, label: str) -> ManifestoVersi
         data={"number": version.number, "label": version.label, "fingerprint": version.fingerprint},
     )
     return version
+
+
+# ------------------------------------------------------------------------- editorial collective
+
+
+def _require_collective_manager(actor, manifesto: Manifesto) -> None:
+    if not permissions.can_manage_collective(actor, manifesto):
+        raise PermissionDenied(_("Seuls les organisateur·rices composent le collectif de rédaction."))
+
+
+def find_account(identifier: str):
+    """The account with this user name or e-mail address (case-insensitive), or None."""
+    from django.contrib.auth import get_user_model
+
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    users = get_user_model().objects.filter(is_active=True)
+    return users.filter(username__iexact=identifier).first() or users.filter(email__iexact=identifier).first()
+
+
+@transaction.atomic
+def add_collective_member(*, actor, manifesto: Manifesto, member) -> None:
+    """Seat an account on the editorial collective (members need an account: they sign in to the desk)."""
+    _require_collective_manager(actor, manifesto)
+    if member is None or not getattr(member, "is_active", False):
+        raise InvalidInput(_("Aucun compte actif ne porte ce nom ou cette adresse."))
+    manifesto.collective.add(member)
+
+
+@transaction.atomic
+def remove_collective_member(*, actor, manifesto: Manifesto, member) -> None:
+    """What a member already answered stays answered, credited to them."""
+    _require_collective_manager(actor, manifesto)
+    manifesto.collective.remove(member)
