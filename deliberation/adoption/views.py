@@ -259,8 +259,9 @@ def receipt(request, slug, pk):
 
 
 def _private(response):
-    # The link is a secret: never sent to another site, never kept in a cache.
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is a secret: never sent to another site (same-origin keeps the Origin header the
+    # CSRF check needs), never kept in a cache.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response
 

@@ -2,6 +2,12 @@
 // we fetch them. Without JavaScript the page shows the figures as rendered by the server.
 (function () {
   "use strict";
+  // A form being sent (the organiser closing the vote) is already leaving the page: a reload
+  // would cancel it.
+  var leaving = false;
+  document.addEventListener("submit", function () { leaving = true; });
+  window.addEventListener("pagehide", function () { leaving = true; });
+
   document.querySelectorAll("[data-turnout-ws]").forEach(function (box) {
     var delay = 1000;
     var closed = false;
@@ -19,7 +25,7 @@
       var progress = box.querySelector("[data-turnout-progress]");
       if (progress) { progress.max = data.turnout.weight_total || 1; progress.value = data.turnout.weight_voted; }
       box.dataset.voted = data.turnout.voted;
-      if (data.closed && !closed && box.hasAttribute("data-reload-on-close")) {
+      if (data.closed && !closed && !leaving && box.hasAttribute("data-reload-on-close")) {
         closed = true;
         // The results are published at close: reload to read them from the server.
         location.reload();
