@@ -13,5 +13,6 @@ urlpatterns = [
     path("deliberation/", include("deliberation.urls")),
     path("signer/", include("manifesto.signatures.urls")),
     path("vote/", include("deliberation.adoption.urls")),
+    path("", include("deliberation.contributions.urls")),
     path("", include("manifesto.urls")),
 ]

@@ -194,6 +194,40 @@ ADOPTION_EVENTS: dict[str, Shape] = _shapes(
     adoption__proclaimed={"vote_id": int, "version": int, "fingerprint": str},
 )
 
+# ---------------------------------------------------------------- events: open contributions (deliberation)
+# CONTRIBUTION is what everyone may see. A hidden contribution is sent with "hidden": true and
+# empty title, text and author; its author and the moderators read it over HTTP. session_id: the
+# live session it was posted in, or null (online).
+CONTRIBUTION = {
+    "id": int,
+    "number": int,
+    "title": str,
+    "text": str,
+    "theme": str,  # the section's title, or the new theme the author named
+    "section_id": (int, NONE),
+    "clause_number": (int, NONE),
+    "agora": str,
+    "author": str,
+    "ess_family": str,
+    "territory": str,
+    "state": str,  # published | hidden | duplicate
+    "hidden": bool,
+    "duplicate_of": (int, NONE),  # the other contribution's number
+    "outcome": str,  # waiting | taken_up | set_aside
+    "answer": str,  # the public answer in one sentence ("Reprise dans l'article 4")
+    "url": str,
+}
+CONTRIBUTION_COMMENT = {"id": int, "contribution_id": int, "author": str, "text": str, "created_at": str}
+_CONTRIBUTION_EVENT = {"contribution": dict, "session_id": (int, NONE)}
+CONTRIBUTION_EVENTS: dict[str, Shape] = _shapes(
+    contribution__posted=_CONTRIBUTION_EVENT,
+    contribution__moderated=_CONTRIBUTION_EVENT,  # hidden, marked duplicate, or restored
+    contribution__answered=_CONTRIBUTION_EVENT,  # its public answer changed (taken up, set aside)
+    # totals: SUPPORT_TOTALS; by_family: {ess_family or "": SUPPORT_TOTALS}. Who said what is not broadcast.
+    contribution__support_changed={"contribution_id": int, "session_id": (int, NONE), "totals": dict, "by_family": dict},
+    contribution__commented={"comment": dict, "session_id": (int, NONE)},
+)
+
 # ---------------------------------------------------------------- events: stages of the process (manifesto)
 # kind: a stage (contributions | redaction | agoras | synthese | adoption | proclamee | close);
 # state: pending | open | closed | skipped, after the change.
@@ -213,6 +247,7 @@ EVENTS: dict[str, Shape] = {
     **SIGNATURE_EVENTS,
     **ADOPTION_EVENTS,
     **STAGE_EVENTS,
+    **CONTRIBUTION_EVENTS,
 }
 
 # ---------------------------------------------------------------- client commands
@@ -252,7 +287,13 @@ DELIBERATION_COMMANDS: dict[str, Shape] = _shapes(
     amendment__reopen={"amendment_id": int},
 )
 
-COMMANDS: dict[str, Shape] = {**AGORA_COMMANDS, **DELIBERATION_COMMANDS}
+CONTRIBUTION_COMMANDS: dict[str, Shape] = _shapes(
+    # participants, while the manifesto's stage is "contributions"; section_id null: a new theme
+    contribution__post={"title": str, "text": str, "section_id": (int, NONE), "new_theme": str, "clause_number": (int, NONE)},
+    contribution__support={"contribution_id": int, "value": str},  # pour | contre | abstention
+)
+
+COMMANDS: dict[str, Shape] = {**AGORA_COMMANDS, **DELIBERATION_COMMANDS, **CONTRIBUTION_COMMANDS}
 
 
 def validate_event(event_type: str, data) -> None:
