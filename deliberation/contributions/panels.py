@@ -32,7 +32,7 @@ def drafting_output(manifesto) -> list[str]:
     c = selectors.counts(manifesto)
     return [
         ngettext(
-            "%(count)d article écrit d'après les contributions", "%(count)d articles écrits d'après les contributions", c["articles"]
+            "%(count)d article reprend des contributions", "%(count)d articles reprennent des contributions", c["articles"]
         ) % {"count": c["articles"]},
         ngettext("%(count)d contribution reprise", "%(count)d contributions reprises", c["taken_up"]) % {"count": c["taken_up"]},
         ngettext("%(count)d contribution écartée avec motif", "%(count)d contributions écartées avec motif", c["set_aside"]) % {"count": c["set_aside"]},

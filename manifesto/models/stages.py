@@ -12,7 +12,7 @@ class StageKind(models.TextChoices):
     SYNTHESIS = "synthese", _("Synthèse")
     ADOPTION = "adoption", _("Adoption")
     PROCLAIMED = "proclamee", _("Proclamée")
-    CLOSED = "close", _("Close")
+    CLOSED = "close", _("Clôture")
 
 
 class Stage(models.Model):

@@ -328,7 +328,7 @@ def test_timeline_counts_what_the_stages_produced(in_contributions, participant,
     services.link_to_article(actor=collective_member, manifesto=in_contributions, clause=in_contributions.clauses.first(), contributions=[c])
     entries = {e.stage.kind: e for e in stages.timeline(in_contributions)}
     assert entries["contributions"].outputs == ["1 contribution", "1 soutien"]
-    assert entries["redaction"].outputs[:2] == ["1 article écrit d'après les contributions", "1 contribution reprise"]
+    assert entries["redaction"].outputs[:2] == ["1 article reprend des contributions", "1 contribution reprise"]
     assert entries["agoras"].outputs == []
 
 
