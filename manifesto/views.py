@@ -112,7 +112,7 @@ def home(request):
 
 
 def read(request, slug):
-    manifesto = get_object_or_404(Manifesto, slug=slug)
+    manifesto = get_object_or_404(Manifesto.objects.select_related("signature_campaign__version"), slug=slug)
     campaign = getattr(manifesto, "signature_campaign", None)
     context = {
         "manifesto": manifesto,
