@@ -27,6 +27,14 @@ def dump_database() -> dict[str, list[tuple[str, ...]]]:
     return dump
 
 
+def adoption_vote_in_admin() -> bool:
+    from django.contrib import admin
+
+    from deliberation.adoption.models import AdoptionVote
+
+    return AdoptionVote in admin.site._registry
+
+
 def columns(model) -> set[str]:
     return {field.column for field in model._meta.concrete_fields}
 
@@ -86,6 +94,11 @@ def test_nothing_in_the_database_or_the_logs_links_a_voter_to_a_ballot(voted, ca
     voter_ids = {str(v.pk) for v in voters}
     for row in Ballot.objects.values("vote_id", "weight", "receipt_hash"):
         assert str(row["vote_id"]) == str(vote.pk) and row["weight"] == 1
+
+    # The admin shows the votes, never the roll, the turnout or the ballots.
+    from django.contrib import admin
+
+    assert adoption_vote_in_admin() and not {Ballot, Turnout, Voter} & set(admin.site._registry)
 
     # The journal: turnout counts while open, one tally at close, nothing per voter.
     for row in dump["manifesto_event"]:
