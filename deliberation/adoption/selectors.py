@@ -21,16 +21,30 @@ def article_key(number: int) -> str:
     return f"article-{number}"
 
 
+def question_label(key: str) -> str:
+    """The question's name in the reader's language (results store the key with a French label)."""
+    if key == WHOLE_TEXT:
+        return _("L'ensemble du texte")
+    return _("Article %(number)d") % {"number": int(key.removeprefix("article-"))}
+
+
+def published_results(vote: AdoptionVote) -> dict | None:
+    """The results stored at close, with each question named in the reader's language."""
+    if vote.results is None:
+        return None
+    return {**vote.results, "questions": [{**q, "label": question_label(q["key"])} for q in vote.results["questions"]]}
+
+
 def version_clause_numbers(version) -> list[int]:
     return [clause["number"] for section in version.content["sections"] for clause in section["clauses"]]
 
 
 def questions(vote: AdoptionVote) -> list[Question]:
     """What each ballot answers: the whole text, then (if chosen) each article of the version."""
-    asked = [Question(WHOLE_TEXT, _("L'ensemble du texte"))]
+    asked = [Question(WHOLE_TEXT, question_label(WHOLE_TEXT))]
     if vote.per_article:
         for number in version_clause_numbers(vote.version):
-            asked.append(Question(article_key(number), _("Article %(number)d") % {"number": number}, number))
+            asked.append(Question(article_key(number), question_label(article_key(number)), number))
     return asked
 
 

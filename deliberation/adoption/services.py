@@ -72,13 +72,10 @@ def issue_link_token(voter_id: int) -> str | None:
     """A fresh single-use token for a voter who has not voted, while the vote is open (the
     previous link stops working). Called by the email task, so the token is never stored in clear."""
     token = new_token()
-    updated = (
-        Voter.objects.filter(pk=voter_id, vote__state=VoteState.OPEN, turnout__isnull=True)
-        .update(token_hash=hash_secret(token))
+    closes_at = AdoptionVote.objects.filter(voters__pk=voter_id).values_list("closes_at", flat=True).first()
+    updated = Voter.objects.filter(pk=voter_id, vote__state=VoteState.OPEN, turnout__isnull=True).update(
+        token_hash=hash_secret(token), token_expires_at=closes_at
     )
-    if updated:
-        vote = AdoptionVote.objects.only("closes_at").get(voters__pk=voter_id)
-        Voter.objects.filter(pk=voter_id).update(token_expires_at=vote.closes_at)
     return token if updated else None
 
 

@@ -112,7 +112,7 @@ def _public_context(vote):
         "turnout": figures,
         "turnout_percent": selectors.turnout_percent(figures),
         "questions": selectors.questions(vote),
-        "majority_label": vote.get_majority_display(),
+        "results": selectors.published_results(vote),
     }
 
 
@@ -233,7 +233,8 @@ def results(request, slug, pk):
     vote = _vote(manifesto, pk)
     if not vote.is_closed:
         raise Http404(_("Les résultats sont publiés à la clôture du vote."))
-    return render(request, "deliberation/adoption/results.html", {"manifesto": manifesto, "vote": vote, "results": vote.results})
+    context = {"manifesto": manifesto, "vote": vote, "results": selectors.published_results(vote)}
+    return render(request, "deliberation/adoption/results.html", context)
 
 
 def turnout(request, slug, pk):

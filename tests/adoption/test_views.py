@@ -124,3 +124,11 @@ def test_proclaiming_a_rejected_vote_is_refused_with_a_message(client, organiser
     assert "pas été adopté" in response.content.decode()
     open_vote.refresh_from_db()
     assert open_vote.proclaimed_at is None
+
+
+def test_results_read_in_english_name_the_questions_in_english(client, organiser, open_vote):
+    cast(open_vote, links_by_email()["alice@example.org"], "pour")
+    services.close_vote(actor=organiser, vote=open_vote)
+    page = client.get(url("results", open_vote), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The whole text" in page and "Text adopted" in page
+    assert "L'ensemble du texte" not in page
