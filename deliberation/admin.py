@@ -11,7 +11,7 @@ from deliberation.adoption import admin as adoption_admin  # noqa: E402,F401  (t
 
 @admin.register(Amendment)
 class AmendmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
-    list_display = ["number", "manifesto", "kind", "clause_number", "state", "outcome", "session", "created_at"]
+    list_display = ["__str__", "manifesto", "kind", "clause_number", "state", "outcome", "session", "created_at"]
     list_filter = ["state", "outcome", "kind", "manifesto"]
     search_fields = ["text", "justification", "author__display_name"]
     list_select_related = ["manifesto", "session__agora"]

@@ -1,13 +1,12 @@
 """A full round in real browsers on a real daphne: propose on a phone, see and support, accept, the text changes."""
 
 import json
-import sqlite3
 import subprocess
 import sys
 
 import pytest
 
-from tests.server import ROOT, daphne, manage, server_env
+from tests.server import ROOT, daphne, live_server_env, manage, server_query
 from tests.services import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -30,18 +29,32 @@ print(json.dumps({"session": session.pk, "code": session.code, "clause": clause.
 
 XSS = '<img src=x onerror="window.pwned=1">'
 
+# An amendment of its own for a test that must not depend on what an earlier test proposed.
+PROPOSE = """
+from agora import services as agora_services
+from agora.models import LiveSession, Phase
+from deliberation import services
+from deliberation.permissions import Actor
+LiveSession.objects.filter(pk={session}).update(phase=Phase.PROPOSALS)
+session = LiveSession.objects.get(pk={session})
+yanis = agora_services.join(session=session, display_name="Yanis")
+amendment = services.propose_amendment(actor=Actor(participant=yanis), session=session, kind="insert",
+                                       section=session.focus_clause.section, text="Un article proposé par Yanis.")
+print(amendment.number)
+"""
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     database = tmp_path_factory.mktemp("navigateur") / "db.sqlite3"
-    env = server_env(SQLITE_PATH=str(database))
+    env = live_server_env(SQLITE_PATH=str(database))
     manage("migrate", "--no-input", env=env)
     output = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "shell", "-c", SETUP], env=env, cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout
     data = json.loads(output.strip().splitlines()[-1])
     with daphne(env) as base:
-        yield base, data, database
+        yield base, data, env
 
 
 def join(page, base, code, name):
@@ -55,7 +68,7 @@ def join(page, base, code, name):
 def test_propose_on_a_phone_see_support_accept_and_the_text_changes_everywhere(server):
     from playwright.sync_api import expect, sync_playwright
 
-    base, data, database = server
+    base, data, env = server
     amendments_url = f"{base}/deliberation/seances/{data['session']}/amendements/"
     new_text = data["text"].replace("première", "nouvelle") + " " + XSS
     with sync_playwright() as pw:
@@ -113,11 +126,11 @@ def test_propose_on_a_phone_see_support_accept_and_the_text_changes_everywhere(s
         finally:
             browser.close()
 
-    with sqlite3.connect(database) as db:
-        reason, text = db.execute(
-            "SELECT history_change_reason, text FROM manifesto_historicalclause WHERE id = ? ORDER BY history_id DESC LIMIT 1",
-            (data["clause"],),
-        ).fetchone()
+    [(reason, text)] = server_query(
+        env,
+        "SELECT history_change_reason, text FROM manifesto_historicalclause WHERE id = %s ORDER BY history_id DESC LIMIT 1",
+        [data["clause"]],
+    )
     assert reason == "Amendement n° 1 de Amina (Agora de Grenoble) adopté"
     assert text == new_text
 
@@ -126,7 +139,12 @@ def test_deliberation_js_mounts_in_the_live_room_pages(server):
     """The live room's pages include deliberation's page part (agora.registry.live_page_part)."""
     from playwright.sync_api import expect, sync_playwright
 
-    base, data, _database = server
+    base, data, env = server
+    number = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", PROPOSE.format(session=data["session"])],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.strip().splitlines()[-1]
+    label = f"Amendement n° {number}"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
@@ -134,7 +152,7 @@ def test_deliberation_js_mounts_in_the_live_room_pages(server):
             join(page, base, data["code"], "Zoé")
             section = page.locator("#live-extensions [data-deliberation]")
             expect(section).to_contain_text("Amendements", timeout=10000)
-            expect(section.locator("[data-amendment-id]").first).to_contain_text("Amendement n° 1")
+            expect(section).to_contain_text(label)
 
             # On the projector (a facilitator's screen on the wall): the amendments, read only.
             wall = browser.new_context(locale="fr-FR").new_page()
@@ -144,8 +162,8 @@ def test_deliberation_js_mounts_in_the_live_room_pages(server):
             wall.click("main form button[type=submit]")
             wall.wait_for_load_state()
             wall.goto(f"{base}/agoras/seance/{data['session']}/projection/")
-            shown = wall.locator("#live-extensions [data-deliberation] [data-amendment-id]").first
-            expect(shown).to_contain_text("Amendement n° 1", timeout=10000)
+            shown = wall.locator("#live-extensions [data-deliberation]")
+            expect(shown).to_contain_text(label, timeout=10000)
             assert wall.locator("#live-extensions [data-deliberation] button, #live-extensions [data-deliberation] form").count() == 0
         finally:
             browser.close()
