@@ -9,6 +9,7 @@ urlpatterns = [
     path("manifeste/<slug:slug>/", views.read, name="read"),
     path("manifeste/<slug:slug>/historique/", views.history, name="history"),
     path("manifeste/<slug:slug>/article/<int:number>/", views.clause_detail, name="clause"),
+    path("manifeste/<slug:slug>/article/<int:number>/origine/", views.clause_provenance, name="provenance"),
     path("manifeste/<slug:slug>/versions/", views.versions, name="versions"),
     path("manifeste/<slug:slug>/versions/comparer/", views.compare, name="compare"),
     path("manifeste/<slug:slug>/versions/figer/", views.version_freeze, name="freeze"),

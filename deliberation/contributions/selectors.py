@@ -17,6 +17,7 @@ from deliberation.contributions.models import (
     ContributionState,
     ContributionSupport,
 )
+from manifesto.disclosure import publishable_groups
 
 SUPPORT_VALUES = ("pour", "contre", "abstention")
 # The cross-family agreement counts a family only when it has at least this many voices, and
@@ -31,12 +32,13 @@ def empty_totals() -> dict:
 
 
 def support_totals(contribution: Contribution) -> tuple[dict, dict]:
-    """(totals, by_family) of the voices on one contribution; by_family keys are ESS families ("" unknown)."""
+    """(totals, by_family) of the voices on one contribution, as published: by_family keys are ESS
+    families ("" unknown), only groups large enough to publish (manifesto.disclosure)."""
     return totals_for([contribution.pk]).get(contribution.pk, (empty_totals(), {}))
 
 
 def totals_for(ids: list[int]) -> dict[int, tuple[dict, dict]]:
-    """One query for many contributions: {id: (totals, by_family)}."""
+    """One query for many contributions: {id: (totals, publishable by_family)}."""
     result: dict[int, tuple[dict, dict]] = {}
     rows = (
         ContributionSupport.objects.filter(contribution_id__in=ids)
@@ -50,7 +52,8 @@ def totals_for(ids: list[int]) -> dict[int, tuple[dict, dict]]:
         totals, by_family = result.setdefault(contribution_id, (empty_totals(), {}))
         totals[value] += count
         by_family.setdefault(family, empty_totals())[value] += count
-    return result
+    # Opinions by group are published only for groups too large to single anyone out.
+    return {key: (totals, publishable_groups(by_family)) for key, (totals, by_family) in result.items()}
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Agreement:
 
 
 def cross_family_agreement(by_family: dict) -> Agreement:
+    """From the published breakdown only, so the score reveals nothing a breakdown would not."""
     shares, voices = [], 0
     for family, totals in by_family.items():
         if not family:

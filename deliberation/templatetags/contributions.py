@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from deliberation.contributions import selectors
 from deliberation.contributions.forms import ContributionForm
@@ -28,4 +29,9 @@ def live_contributions(context, session):
         "can_support": stages.is_allowed(manifesto, "contribution.support", stages=staged) and context.get("role") == "participant",
         "form": ContributionForm(manifesto=manifesto, auto_id="live-contribution-%s") if can_post else None,
         "csrf_token": context.get("csrf_token"),
+        # The words contributions.js writes, translated here (it fills the %(...)s itself).
+        "words": {
+            "totals": _("Pour : %(pour)s · Contre : %(contre)s · Abstention : %(abstention)s"),
+            "posted": _("Nouvelle contribution : %(title)s"),
+        },
     }

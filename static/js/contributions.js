@@ -27,7 +27,7 @@
       el.setAttribute("data-contribution", c.id);
       setTotals(el, { pour: 0, contre: 0, abstention: 0 });
       list.insertBefore(el, list.firstChild);
-      Live.announce(words.posted.replace("%s", c.title));
+      Live.announce(format(words.posted, { title: c.title }));
     }
     var link = el.querySelector("h3 a");
     link.textContent = "n° " + c.number + " — " + c.title;

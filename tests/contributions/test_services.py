@@ -346,3 +346,47 @@ def test_postgresql_search_uses_the_french_gin_index(in_contributions, participa
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
     assert "contribution_search_fr" in plan
+
+
+def test_an_article_drafted_from_contributions_credits_them_in_its_provenance(in_contributions, online_contribution, collective_member, organiser):
+    from manifesto import provenance
+
+    stage_services.open_stage(actor=organiser, manifesto=in_contributions, kind="redaction")
+    clause = in_contributions.clauses.order_by("number").first()
+    written = services.draft_article(
+        actor=collective_member, manifesto=in_contributions, contributions=[online_contribution],
+        clause=clause, text=clause.text + " Et mutualisons.", expected_revision=clause.revision,
+    )
+    sources = provenance.resolve_sources([(clause.pk, written.revision)])[(clause.pk, written.revision)]
+    assert [s.label for s in sources] == [f"Contribution n° {online_contribution.number} — En ligne"]
+    assert sources[0].url == online_contribution.get_absolute_url() and sources[0].origin == "en ligne"
+    assert sources[0].decided_by == "Rose"
+
+
+def test_erasing_a_participant_erases_their_name_from_contributions_and_their_events(in_contributions, participant, organiser, journal_events):
+    from deliberation.erasure import ERASED_NAME, erase_participant
+
+    contribution = post(as_participant(participant), in_contributions, title="Une idée d'Amina")
+    comment = services.add_comment(actor=as_participant(participant), contribution=contribution, text="Précision.")
+    erase_participant(actor=organiser, participant=participant)
+    contribution.refresh_from_db()
+    comment.refresh_from_db()
+    assert contribution.author_name == ERASED_NAME and comment.author_name == ERASED_NAME
+    assert contribution.text == "Développons les coopératives."  # the opinion stays, without its author
+    payloads = [e.data for e in journal_events(in_contributions) if e.type.startswith("contribution.")]
+    assert "Amina" not in str(payloads)
+
+
+def test_small_family_groups_are_not_published(in_contributions, participant, live_session, settings, journal_events):
+    settings.MIN_PUBLISHED_GROUP = 3
+    contribution = post(as_participant(participant), in_contributions)
+    for i in range(3):
+        services.set_support(actor=as_participant(join(live_session, f"A{i}", "association")), contribution=contribution, value="pour")
+    for i in range(3):
+        services.set_support(actor=as_participant(join(live_session, f"C{i}", "cooperative")), contribution=contribution, value="contre")
+    services.set_support(actor=as_participant(join(live_session, "Seule", "fondation")), contribution=contribution, value="pour")
+    totals, by_family = selectors.support_totals(contribution)
+    assert totals == {"pour": 4, "contre": 3, "abstention": 0}
+    # The lone fondation voice is left out, and so is the smallest group that would give it back.
+    assert "fondation" not in by_family and len(by_family) == 1
+    assert "fondation" not in journal_events(in_contributions)[-1].data["by_family"]

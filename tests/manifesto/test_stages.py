@@ -298,3 +298,33 @@ async def test_a_websocket_amendment_during_the_vote_is_refused_with_the_stage_s
     assert reply["type"] == "error" and reply["code"] == "wrong_stage", reply
     assert "« Adoption »" in reply["message"]
     assert await sync_to_async(Amendment.objects.count)() == 0
+
+
+def test_the_desk_integrates_only_in_a_stage_that_allows_it(organiser, facilitator):
+    """The editorial desk's actions (deliberation/editorial) ask the stage too: not during the agoras."""
+    from deliberation import services as deliberation_services
+    from deliberation.editorial import services as desk
+    from deliberation.models import Amendment, Outcome
+    from tests.factories import make_agora, make_manifesto, make_user
+
+    manifesto = make_manifesto(organiser=organiser, decision_mode="collective")
+    editor = make_user("redactrice")
+    manifesto.collective.add(editor)
+    stage_services.configure_stages(actor=organiser, manifesto=manifesto)
+    stage_services.open_stage(actor=organiser, manifesto=manifesto, kind="agoras")
+    session = in_proposals(agora_services.open_session(actor=facilitator, agora=make_agora(manifesto=manifesto, facilitators=[facilitator])))
+    clause = manifesto.clauses.order_by("number").first()
+    amendment = deliberation_services.propose_amendment(
+        actor=Actor(participant=agora_services.join(session=session, display_name="Amina")),
+        session=session, kind="modify", clause=clause, text="Un texte nouveau.",
+    )
+    with pytest.raises(WrongStage) as refused:
+        desk.integrate(actor=editor, manifesto=manifesto, amendment_ids=[amendment.pk])
+    assert "Intégrer des amendements au texte n'est pas possible à l'étape « Agoras »" in refused.value.message
+    with pytest.raises(WrongStage):
+        desk.set_aside(actor=editor, manifesto=manifesto, amendment_ids=[amendment.pk], reason="Non")
+    assert Clause.objects.get(pk=clause.pk).revision == clause.revision
+    assert Amendment.objects.get(pk=amendment.pk).outcome == Outcome.PENDING
+    stage_services.open_stage(actor=organiser, manifesto=manifesto, kind="synthese")
+    desk.integrate(actor=editor, manifesto=manifesto, amendment_ids=[amendment.pk])
+    assert Clause.objects.get(pk=clause.pk).text == "Un texte nouveau."
