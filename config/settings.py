@@ -265,6 +265,9 @@ SIGNATURE_RETENTION_MONTHS = env_int("SIGNATURE_RETENTION_MONTHS", 12, minimum=1
 # participants' names are erased this long after their session closed (apply_retention, daily).
 REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 6, minimum=1)
 PARTICIPANT_RETENTION_MONTHS = env_int("PARTICIPANT_RETENTION_MONTHS", 12, minimum=1)
+# The voters' roll of an adoption vote (names, addresses, who voted) is deleted this long after
+# the vote closed; the results and the anonymous ballots stay (apply_retention, daily).
+VOTER_ROLL_RETENTION_MONTHS = env_int("VOTER_ROLL_RETENTION_MONTHS", 6, minimum=1)
 SIGNATURE_COUNT_CACHE_SECONDS = env_int("SIGNATURE_COUNT_CACHE_SECONDS", 2, minimum=0)
 SIGNATURE_PAGE_SIZE = env_int("SIGNATURE_PAGE_SIZE", 50, minimum=1)
 SIGNATURE_COUNTER_COALESCE_MS = env_int("SIGNATURE_COUNTER_COALESCE_MS", 500, minimum=0)

@@ -459,3 +459,18 @@ def proclaim(*, actor, vote: AdoptionVote) -> AdoptionVote:
     return vote
 
 
+
+
+# ----------------------------------------------------------------------------- retention
+
+
+def delete_expired_rolls(*, now: datetime.datetime | None = None, months: int | None = None) -> int:
+    """Delete the voters' roll (names, addresses) and its "has voted" rows of votes closed more
+    than `months` ago (VOTER_ROLL_RETENTION_MONTHS). The published results and the anonymous
+    ballots stay: the count can still be checked, and receipts still answer."""
+    from manifesto.signatures.services import months_before
+
+    now = now or timezone.now()
+    cutoff = months_before(now, months if months is not None else settings.VOTER_ROLL_RETENTION_MONTHS)
+    deleted, _detail = Voter.objects.filter(vote__state=VoteState.CLOSED, vote__closed_at__lte=cutoff).delete()
+    return _detail.get(Voter._meta.label, 0)

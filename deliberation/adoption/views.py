@@ -107,7 +107,8 @@ def detail(request, slug, pk):
 
 
 def _public_context(vote):
-    figures = selectors.turnout(vote)
+    # Once closed, the turnout is the one counted at close (the roll itself goes after retention).
+    figures = vote.results["turnout"] if vote.is_closed and vote.results else selectors.turnout(vote)
     return {
         "turnout": figures,
         "turnout_percent": selectors.turnout_percent(figures),
