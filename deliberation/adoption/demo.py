@@ -1,6 +1,10 @@
-"""Demo of the adoption vote: the collective-mode manifesto's text, frozen, voted article by
-article by a weighted roll, adopted, and proclaimed, so its page shows the result and the
-signing call. Idempotent: done once through the services, then left alone.
+"""Demo of the end of the arc: a declaration whose process went through every stage, its text
+frozen, voted article by article by a weighted roll, adopted and proclaimed, so its page shows
+the timeline, the result and the signing call. Idempotent: done once through the services.
+
+It is a manifesto of its own, written from the collective-mode demo's text: that one stays in
+its synthesis stage, so the editorial desk can still integrate there (and an organiser can open
+its adoption stage and a fresh vote).
 
 The ballots are cast through the same service a voter's link uses; the tokens are issued here
 (as the email task would) since nobody reads the demo's emails.
@@ -14,7 +18,15 @@ from deliberation.adoption import services
 from deliberation.adoption.models import AdoptionVote, Majority, Voter
 from manifesto import services as text_services
 from manifesto import stage_services, stages
-from manifesto.models import Manifesto, StageKind
+from manifesto.models import DecisionMode, Manifesto, StageKind
+
+ADOPTED_SLUG = "declaration-adoptee"
+ADOPTED_TITLE = "Déclaration de la République de l'ESS (adoptée)"
+# Each stage's planned (start, end) in days from today: the whole arc already behind us.
+ARC_DAYS = {
+    "contributions": (-120, -90), "redaction": (-90, -60), "agoras": (-60, -30),
+    "synthese": (-30, -10), "adoption": (-10, -1), "proclamee": (-1, None),
+}
 
 ROLL = """nom,email,organisation,poids
 Fédération des coopératives du Nord,coop-nord@example.org,Fédération des coopératives du Nord,3
@@ -56,10 +68,35 @@ def _to_adoption_stage(manifesto: Manifesto, organiser) -> None:
         stage_services.open_stage(actor=organiser, manifesto=manifesto, kind=StageKind.ADOPTION)
 
 
+def _day(offset: int):
+    return (timezone.now() + datetime.timedelta(days=offset)).date()
+
+
+def _adopted_manifesto(source: Manifesto, organiser) -> Manifesto:
+    """A copy of `source`'s current text, through the services, with its whole arc of stages planned."""
+    manifesto = text_services.create_manifesto(
+        actor=organiser, title=ADOPTED_TITLE, slug=ADOPTED_SLUG, preamble=source.preamble,
+        decision_mode=DecisionMode.COLLECTIVE,
+    )
+    for section in source.sections.order_by("position"):
+        copy = text_services.add_section(actor=organiser, manifesto=manifesto, title=section.title)
+        for clause in section.clauses.order_by("position"):
+            text_services.add_clause(actor=organiser, section=copy, text=clause.text,
+                                     reason="Texte issu des contributions, des agoras et de la synthèse")
+    plan = {kind: (_day(start), _day(end) if end is not None else None) for kind, (start, end) in ARC_DAYS.items()}
+    stage_services.configure_stages(actor=organiser, manifesto=manifesto, plan=plan)
+    for kind in ("contributions", "redaction", "agoras", "synthese"):
+        stage_services.open_stage(actor=organiser, manifesto=manifesto, kind=kind)
+    return manifesto
+
+
 def load(*, manifesto: Manifesto, organiser) -> AdoptionVote:
-    existing = AdoptionVote.objects.filter(manifesto=manifesto).order_by("created_at").first()
+    """The adopted declaration's vote; `manifesto` is the collective-mode demo its text comes from."""
+    adopted = Manifesto.objects.filter(slug=ADOPTED_SLUG).first()
+    existing = AdoptionVote.objects.filter(manifesto=adopted).order_by("created_at").first() if adopted else None
     if existing is not None:
         return existing
+    manifesto = adopted or _adopted_manifesto(manifesto, organiser)
     _to_adoption_stage(manifesto, organiser)
     version = text_services.freeze_version(actor=organiser, manifesto=manifesto, label="Texte soumis au vote d'adoption")
     vote = services.create_vote(

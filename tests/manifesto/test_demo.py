@@ -27,7 +27,7 @@ def test_loading_the_demo_twice_changes_nothing_the_second_time(db):
     first = counts()
     call_command("load_demo", stdout=StringIO())
     assert counts() == first
-    assert first["manifestos"] == 2  # the single-agora text (room mode) and the collective one
+    assert first["manifestos"] == 3  # the single-agora text (room mode), the collective one, the adopted declaration
 
 
 def test_demo_is_a_drafting_manifesto_with_history_and_two_frozen_versions(db, client):

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             )
             editor = collective.manifesto.collective.exclude(pk=text.organiser.pk).order_by("pk").first() or text.organiser
             contributions = contributions_demo.load(manifesto=collective.manifesto, organiser=text.organiser, editor=editor)
-            # Last: the adoption vote freezes the text as it stands after the contributions.
+            # Last: a declaration written from that text goes through the vote and its proclamation.
             vote = adoption_demo.load(manifesto=collective.manifesto, organiser=text.organiser)
         self.stdout.write(self.style.SUCCESS(f"Manifeste de démonstration : {text.manifesto.title}"))
         self.stdout.write(f"Agora de démonstration : {agora.title} (/agoras/{agora.slug}/)")
@@ -40,10 +40,11 @@ class Command(BaseCommand):
             f"étapes sur la page du manifeste"
         )
         self.stdout.write(
-            f"  Vote d'adoption : {vote.title} (/vote/{collective.manifesto.slug}/{vote.pk}/resultats/)"
+            f"Déclaration adoptée et proclamée : {vote.manifesto.title} (/manifeste/{vote.manifesto.slug}/), "
+            f"vote /vote/{vote.manifesto.slug}/{vote.pk}/resultats/, signature /signer/{vote.manifesto.slug}/"
         )
         for demo_agora in collective.agoras:
             self.stdout.write(f"  {demo_agora.title} : bilan /agoras/{demo_agora.slug}/bilan/")
         self.stdout.write("Comptes de démonstration :")
-        for line in text.logins + collective.logins:
+        for line in dict.fromkeys(text.logins + collective.logins):  # once each
             self.stdout.write(f"  {line}")
