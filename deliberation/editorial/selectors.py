@@ -137,6 +137,11 @@ class ArticleDesk:
         return sum(len(u.items) for s in self.conflict_sets for u in s) + sum(len(u.items) for u in self.compatible) + len(self.stale)
 
     @property
+    def items(self) -> list[Item]:
+        units = [u for s in self.conflict_sets for u in s] + self.compatible
+        return [i for u in units for i in u.items] + self.stale
+
+    @property
     def compatible_ids(self) -> str:
         return ",".join(u.ids for u in self.compatible)
 
@@ -537,7 +542,7 @@ class Wording:
 def wording_context(manifesto: Manifesto, ids: list[int]) -> Wording:
     amendments = list(pending_amendments(manifesto).filter(pk__in=ids))
     articles = _build(amendments, Filters())
-    items = [i for a in articles for i in _items_of(a)]
+    items = [i for a in articles for i in a.items]
     article = articles[0] if articles else None
     current = article.current_text if article else ""
     if article is not None and article.clause is None:
@@ -554,7 +559,3 @@ def wording_context(manifesto: Manifesto, ids: list[int]) -> Wording:
         credit=credit_line(amendments) if amendments else "",
     )
 
-
-def _items_of(article: ArticleDesk) -> list[Item]:
-    units = [u for s in article.conflict_sets for u in s] + article.compatible
-    return [i for u in units for i in u.items] + article.stale

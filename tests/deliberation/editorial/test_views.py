@@ -182,5 +182,5 @@ def test_an_agoras_position_and_its_frozen_tally_are_on_the_desk(client, manifes
     assert Clause.objects.get(pk=amendment.clause_id).text == ARTICLE  # collective mode: the text did not change
     client.force_login(editor)
     page = client.get(desk_url(manifesto)).content.decode()
-    assert "Retenu par Agora de Nantes — transmis au collectif de rédaction" in page
+    assert "Retenu par l&#x27;Agora de Nantes — transmis au collectif de rédaction" in page
     assert "(2 pour, 1 contre, 0 abstention)" in page
