@@ -184,3 +184,12 @@ def test_an_agoras_position_and_its_frozen_tally_are_on_the_desk(client, manifes
     page = client.get(desk_url(manifesto)).content.decode()
     assert "Retenu par l&#x27;Agora de Nantes — transmis au collectif de rédaction" in page
     assert "(2 pour, 1 contre, 0 abstention)" in page
+
+
+def test_the_reading_page_leads_members_of_the_collective_to_the_desk(client, manifesto, editor, outsider, desk_amendments):
+    read = reverse("manifesto:read", kwargs={"slug": manifesto.slug})
+    client.force_login(editor)
+    page = client.get(read).content.decode()
+    assert desk_url(manifesto) in page and "5 propositions attendent une réponse du collectif." in page
+    client.force_login(outsider)
+    assert desk_url(manifesto) not in client.get(read).content.decode()
