@@ -193,3 +193,10 @@ def test_the_reading_page_leads_members_of_the_collective_to_the_desk(client, ma
     assert desk_url(manifesto) in page and "5 propositions attendent une réponse du collectif." in page
     client.force_login(outsider)
     assert desk_url(manifesto) not in client.get(read).content.decode()
+
+
+def test_the_live_fragment_sends_its_forms_back_to_the_desk_with_its_filters(client, manifesto, editor, desk_amendments):
+    client.force_login(editor)
+    fragment = client.get(desk_url(manifesto, etat="waiting", fragment=1)).content.decode()
+    assert "<html" not in fragment and "desk-article" in fragment
+    assert f'name="next" value="{desk_url(manifesto)}?etat=waiting"' in fragment
