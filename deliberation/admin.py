@@ -1,17 +1,10 @@
-"""Read-mostly admin: changes go through deliberation.services, so the admin shows and searches."""
+"""Read-only admin: changes go through deliberation.services, so the admin shows and searches."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from deliberation.models import AgoraPosition, Amendment, Comment, Support
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from manifesto.admin import ReadOnlyAdminMixin as ReadOnlyMixin
 
 
 @admin.register(Amendment)
