@@ -200,3 +200,19 @@ def test_the_live_fragment_sends_its_forms_back_to_the_desk_with_its_filters(cli
     fragment = client.get(desk_url(manifesto, etat="waiting", fragment=1)).content.decode()
     assert "<html" not in fragment and "desk-article" in fragment
     assert f'name="next" value="{desk_url(manifesto)}?etat=waiting"' in fragment
+
+
+def test_the_desk_never_shows_or_scores_a_family_too_small_to_publish(client, manifesto, editor, rooms, propose, support, settings):
+    settings.MIN_PUBLISHED_GROUP = 5
+    amendment = propose(rooms["lille"], ARTICLE.replace("plutôt que", "avant"))
+    support(amendment, "association", "pour", 6)
+    support(amendment, "cooperative", "pour", 5)
+    support(amendment, "mutuelle", "contre", 2)  # two people: their opinion is not published
+    support(amendment, "fondation", "contre", 3)
+    client.force_login(editor)
+    page = client.get(desk_url(manifesto)).content.decode()
+    page = page[page.index('id="desk-groups"'):]  # after the filter form, which names every family
+    assert "Soutiens : 11 pour, 5 contre, 0 abstention" in page  # the totals stay whole
+    assert "Mutuelle" not in page and "Fondation" not in page  # subtraction would give them away together
+    assert "Accord entre familles : 100 %" in page
+    assert f"Amendement n° {amendment.number}<" not in client.get(desk_url(manifesto, famille="mutuelle")).content.decode()
