@@ -216,3 +216,17 @@ def test_the_desk_never_shows_or_scores_a_family_too_small_to_publish(client, ma
     assert "Mutuelle" not in page and "Fondation" not in page  # subtraction would give them away together
     assert "Accord entre familles : 100 %" in page
     assert f"Amendement n° {amendment.number}<" not in client.get(desk_url(manifesto, famille="mutuelle")).content.decode()
+
+
+def test_a_proposal_overtaken_by_the_text_is_shown_for_review_without_integrate_as_is(client, manifesto, editor, rooms, propose, organiser):
+    from manifesto import services as text_services
+
+    amendment = propose(rooms["lille"], ARTICLE.replace("partout en France", "en Europe"))
+    clause = Clause.objects.get(pk=amendment.clause_id)
+    text_services.edit_clause(actor=organiser, clause=clause, text=ARTICLE.replace("partout en France", "dans nos régions"), expected_revision=clause.revision)
+    client.force_login(editor)
+    page = client.get(desk_url(manifesto)).content.decode()
+    stale = page[page.index("desk-group stale"):]
+    assert "1 proposition à revoir (l&#x27;article a changé depuis)" in page
+    assert f'name="ids" value="{amendment.pk}"' in stale and 'data-action="integrate"' not in stale
+    assert 'data-action="wording"' in stale
