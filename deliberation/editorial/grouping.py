@@ -22,6 +22,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
@@ -66,6 +67,29 @@ class Change:
     @property
     def stale(self) -> bool:
         return self.rebased is None
+
+    # Computed once per change: grouping compares every pair.
+    @cached_property
+    def substantive(self) -> list[Edit]:
+        """The edits that change words, leaving out case, punctuation and apostrophe variants."""
+        return [e for e in self.edits if _normalise(e.deleted) != _normalise(e.inserted)]
+
+    @cached_property
+    def places(self) -> set:
+        """The words it deletes (by token index) and the places where it inserts."""
+        places: set = set()
+        for edit in self.substantive:
+            if edit.start == edit.end:
+                places.add(("at", edit.start))
+            places.update(("word", i) for i in range(edit.start, edit.end))
+        return places
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int, str]]:
+        """(start, end, inserted) of every change the merge sees (exact tokens, case included)."""
+        return raw_spans(self.base_for_spans, self.rebased) if self.rebased is not None else []
+
+    base_for_spans: str = ""
 
 
 @dataclass
@@ -142,7 +166,7 @@ def rebase(proposal: Proposal, current_text: str | None) -> Change:
     if result.conflict or deletion_over_edit:
         # A deletion against an edited article would silently drop the edit: a person decides.
         return Change(proposal, None)
-    return Change(proposal, result.text, edits_between(current_text, result.text))
+    return Change(proposal, result.text, edits_between(current_text, result.text), base_for_spans=current_text)
 
 
 # ------------------------------------------------------------------------- duplicates
@@ -155,18 +179,11 @@ def _normalise(text: str) -> str:
 
 
 def _substantive(change: Change) -> list[Edit]:
-    """The edits that change words, leaving out case, punctuation and apostrophe variants."""
-    return [e for e in change.edits if _normalise(e.deleted) != _normalise(e.inserted)]
+    return change.substantive
 
 
 def _places(change: Change) -> set:
-    """The words a change deletes (by token index) and the places where it inserts."""
-    places: set = set()
-    for edit in _substantive(change):
-        if edit.start == edit.end:
-            places.add(("at", edit.start))
-        places.update(("word", i) for i in range(edit.start, edit.end))
-    return places
+    return change.places
 
 
 def _render(change: Change, tokens: list[str], start: int, end: int) -> str:
@@ -227,8 +244,37 @@ def _components(items: list, related) -> list[list]:
 # ------------------------------------------------------------------------- conflicts
 
 
+def raw_spans(current: str, new: str) -> list[tuple[int, int, str]]:
+    a, b = tokenize(current), tokenize(new)
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    return [(i1, i2, "".join(b[j1:j2])) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def _apart(a: Change, b: Change) -> bool | None:
+    """Decide from the changed spans when it is clear: True when an unchanged token separates
+    every change of one from every change of the other (they merge), False when two different
+    changes touch the same token or insert at the same place (they conflict), None when they
+    only touch or make the very same change: ask the merge.
+    The pairwise merge of every pair would cost seconds on an article with a hundred proposals."""
+    verdict = True
+    for change_a in a.spans:
+        s1, e1, _ = change_a
+        for change_b in b.spans:
+            s2, e2, _ = change_b
+            if change_a == change_b:
+                verdict = None  # the same change on both sides: the merge keeps it once
+            elif (s1 < e2 and s2 < e1) or (s1 == e1 == s2 == e2):
+                return False
+            elif not (e1 < s2 or e2 < s1):
+                verdict = None
+    return verdict
+
+
 def compatible(a: Change, b: Change, current_text: str) -> bool:
     """True when both changes can be applied together: the three-way merge does not conflict."""
+    verdict = _apart(a, b)
+    if verdict is not None:
+        return verdict
     return not three_way_merge(base=current_text, current=a.rebased, proposed=b.rebased).conflict
 
 
