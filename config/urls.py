@@ -12,6 +12,6 @@ urlpatterns = [
     path("agoras/", include("agora.urls")),
     path("deliberation/", include("deliberation.urls")),
     path("signer/", include("manifesto.signatures.urls")),
-    path("manifeste/<slug:slug>/redaction/", include("deliberation.editorial.urls")),
+    path("", include("deliberation.editorial.urls")),
     path("", include("manifesto.urls")),
 ]

@@ -24,6 +24,7 @@ ROLES = ["anonymous", "participant", "other_facilitator", "facilitator", "collec
 FACILITATORS = {"facilitator", "organiser"}
 ORGANISERS = {"organiser"}
 PARTICIPANTS = {"participant"}
+COLLECTIVE = {"collective"}
 
 # url name → the roles allowed (any method). Everything else is public.
 PRIVATE = {
@@ -66,6 +67,12 @@ PRIVATE = {
     "deliberation_answers:collective_mode": ORGANISERS,
     "deliberation_answers:collective_add": ORGANISERS,
     "deliberation_answers:collective_remove": ORGANISERS,
+    "editorial:desk": COLLECTIVE,
+    "editorial:journal": COLLECTIVE,
+    "editorial:integrate": COLLECTIVE,
+    "editorial:wording": COLLECTIVE,
+    "editorial:set_aside": COLLECTIVE,
+    "editorial:defer": COLLECTIVE,
 }
 # Pages anyone may open, whose form is for some roles only (the page says whom): POST is private.
 POST_ONLY = {"deliberation:propose"}
