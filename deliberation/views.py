@@ -13,6 +13,7 @@ from agora.selectors import current_participant
 from deliberation import erasure, forms, outcomes, permissions, selectors, services
 from deliberation.errors import AmendmentConflict, ServiceError
 from manifesto.errors import PermissionDenied as PermissionRefused
+from manifesto.errors import refuse_if_forbidden
 from deliberation.models import AgoraPosition, Amendment, AmendmentKind, AmendmentState
 from deliberation.permissions import Actor
 from manifesto.merge import three_way_merge
@@ -46,6 +47,7 @@ def _back(request, amendment):
 
 
 def _refused(request, error: ServiceError, amendment):
+    refuse_if_forbidden(error)
     messages.error(request, error.message)
     return _back(request, amendment)
 
@@ -326,6 +328,8 @@ def reopen(request, pk):
 @require_POST
 def mark_duplicate(request, pk):
     amendment, actor = _amendment(request, pk)
+    if not permissions.can_moderate(actor, amendment):  # refused before the form is read
+        raise PermissionDenied(_("Seuls les animateur·rices de l'agora peuvent faire cela."))
     form = forms.DuplicateForm(request.POST)
     original = None
     if form.is_valid():

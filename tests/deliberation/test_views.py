@@ -100,8 +100,8 @@ def test_participant_supports_and_comments_by_form(participant_client, live_sess
 
 def test_refused_support_says_why_and_changes_nothing(participant_client, live_session, participant, clause):
     amendment = propose(participant, live_session, clause)
-    response = participant_client.post(reverse("deliberation:support", args=[amendment.pk]), {"value": "pour"}, follow=True)
-    assert any("phase" in m for m in messages_of(response))
+    response = participant_client.post(reverse("deliberation:support", args=[amendment.pk]), {"value": "pour"})
+    assert response.status_code == 403 and "phase" in response.content.decode()
     assert not Support.objects.exists()
 
 
@@ -188,8 +188,8 @@ def test_facilitator_rejects_hides_reopens_marks_duplicate_and_merges_by_form(fa
 def test_participant_cannot_moderate_by_form(participant_client, live_session, participant, clause):
     amendment = propose(participant, live_session, clause)
     assert participant_client.post(reverse("deliberation:accept", args=[amendment.pk])).status_code == 404
-    response = participant_client.post(reverse("deliberation:reject", args=[amendment.pk]), {"reason": "x"}, follow=True)
-    assert any("animateur" in m for m in messages_of(response))
+    response = participant_client.post(reverse("deliberation:reject", args=[amendment.pk]), {"reason": "x"})
+    assert response.status_code == 403 and "animateur" in response.content.decode()
     assert participant_client.get(reverse("deliberation:moderation", args=[live_session.pk])).status_code == 404
     amendment.refresh_from_db()
     assert amendment.is_open
