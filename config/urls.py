@@ -19,6 +19,6 @@ urlpatterns = [
     path("signer/", include("manifesto.signatures.urls")),
     path("vote/", include("deliberation.adoption.urls")),
     path("", include("deliberation.contributions.urls")),
-    path("manifeste/<slug:slug>/redaction/", include("deliberation.editorial.urls")),
+    path("", include("deliberation.editorial.urls")),
     path("", include("manifesto.urls")),
 ]

@@ -31,3 +31,5 @@ class DeliberationConfig(AppConfig):
         from deliberation.adoption import stage_outputs as adoption_stage_outputs
 
         adoption_stage_outputs.register()
+        # The editorial desk's entry on the reading page, for members of the collective.
+        from deliberation.editorial import panels as editorial_panels  # noqa: F401

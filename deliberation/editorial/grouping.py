@@ -3,9 +3,10 @@
 Every proposal is first *rebased* on the article as it stands now (the three-way merge of
 manifesto.merge): its change is then a list of edits of the current text's tokens. From there:
 
-- **duplicate group**: proposals that delete (nearly) the same words and insert (nearly) the
-  same words — the Jaccard similarity of the deleted words and insertion points ≥ 0.8 and the
-  RapidFuzz ratio of the inserted words ≥ 85 — however they are punctuated or capitalised;
+- **duplicate group**: proposals that touch (mostly) the same words and make of them (nearly)
+  the same words — the Jaccard similarity of the words they delete and the places they insert
+  ≥ 0.6, and the RapidFuzz ratio of what the passage they touch becomes ≥ 85 — however they are
+  punctuated or capitalised;
 - **conflict set**: proposals (or duplicate groups) whose changes cannot be merged together —
   the three-way merge of one into the other conflicts, which is the case exactly when they
   touch the same words or insert at the same place; at most one of a set can be integrated as is;
@@ -21,14 +22,15 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
 from manifesto.diff import tokenize
 from manifesto.merge import three_way_merge
 
-DUPLICATE_PLACE_SIMILARITY = 0.8  # Jaccard of the deleted words / insertion points
-DUPLICATE_WORDS_SIMILARITY = 85.0  # RapidFuzz ratio (0–100) of the inserted words
+DUPLICATE_PLACE_SIMILARITY = 0.6  # Jaccard of the deleted words / insertion points
+DUPLICATE_WORDS_SIMILARITY = 85.0  # RapidFuzz ratio (0–100) of what the passage becomes
 NEW_ARTICLE_SIMILARITY = 90.0  # RapidFuzz ratio of two proposed new articles (case and punctuation aside)
 
 
@@ -65,6 +67,29 @@ class Change:
     @property
     def stale(self) -> bool:
         return self.rebased is None
+
+    # Computed once per change: grouping compares every pair.
+    @cached_property
+    def substantive(self) -> list[Edit]:
+        """The edits that change words, leaving out case, punctuation and apostrophe variants."""
+        return [e for e in self.edits if _normalise(e.deleted) != _normalise(e.inserted)]
+
+    @cached_property
+    def places(self) -> set:
+        """The words it deletes (by token index) and the places where it inserts."""
+        places: set = set()
+        for edit in self.substantive:
+            if edit.start == edit.end:
+                places.add(("at", edit.start))
+            places.update(("word", i) for i in range(edit.start, edit.end))
+        return places
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int, str]]:
+        """(start, end, inserted) of every change the merge sees (exact tokens, case included)."""
+        return raw_spans(self.base_for_spans, self.rebased) if self.rebased is not None else []
+
+    base_for_spans: str = ""
 
 
 @dataclass
@@ -141,7 +166,7 @@ def rebase(proposal: Proposal, current_text: str | None) -> Change:
     if result.conflict or deletion_over_edit:
         # A deletion against an edited article would silently drop the edit: a person decides.
         return Change(proposal, None)
-    return Change(proposal, result.text, edits_between(current_text, result.text))
+    return Change(proposal, result.text, edits_between(current_text, result.text), base_for_spans=current_text)
 
 
 # ------------------------------------------------------------------------- duplicates
@@ -154,30 +179,30 @@ def _normalise(text: str) -> str:
 
 
 def _substantive(change: Change) -> list[Edit]:
-    """The edits that change words, leaving out case, punctuation and apostrophe variants."""
-    return [e for e in change.edits if _normalise(e.deleted) != _normalise(e.inserted)]
+    return change.substantive
 
 
 def _places(change: Change) -> set:
-    """The words a change deletes (by token index) and the places where it inserts."""
-    places: set = set()
-    for edit in _substantive(change):
-        if edit.start == edit.end:
-            places.add(("at", edit.start))
-        places.update(("word", i) for i in range(edit.start, edit.end))
-    return places
+    return change.places
 
 
-def _inserted(change: Change) -> str:
-    return _normalise(" ".join(e.inserted for e in _substantive(change)))
+def _render(change: Change, tokens: list[str], start: int, end: int) -> str:
+    """What the passage tokens[start:end] of the current text becomes under this change."""
+    pieces, cursor = [], start
+    for edit in change.edits:
+        if edit.start < start or edit.end > end:
+            continue
+        pieces.append("".join(tokens[cursor : edit.start]))
+        pieces.append(edit.inserted)
+        cursor = edit.end
+    pieces.append("".join(tokens[cursor:end]))
+    return _normalise("".join(pieces))
 
 
-def _deleted_words(change: Change) -> str:
-    return _normalise(" ".join(e.deleted for e in _substantive(change)))
-
-
-def same_change(a: Change, b: Change) -> bool:
-    """Near-identical changes: (nearly) the same words removed, (nearly) the same words added."""
+def same_change(a: Change, b: Change, current_text: str) -> bool:
+    """Near-identical changes: they touch (mostly) the same words — Jaccard of the deleted words
+    and insertion points ≥ DUPLICATE_PLACE_SIMILARITY — and make of that passage (nearly) the
+    same words — RapidFuzz ratio ≥ DUPLICATE_WORDS_SIMILARITY, case and punctuation aside."""
     if a.stale or b.stale:
         return False
     if a.rebased == b.rebased:
@@ -185,15 +210,15 @@ def same_change(a: Change, b: Change) -> bool:
     places_a, places_b = _places(a), _places(b)
     if not places_a or not places_b:
         return False
-    jaccard = len(places_a & places_b) / len(places_a | places_b)
-    if jaccard < DUPLICATE_PLACE_SIMILARITY:
-        # Differently cut spans of the same rewrite (one took the comma, one did not).
-        if fuzz.ratio(_deleted_words(a), _deleted_words(b)) < DUPLICATE_WORDS_SIMILARITY or not (places_a & places_b):
-            return False
-    inserted_a, inserted_b = _inserted(a), _inserted(b)
-    if not inserted_a and not inserted_b:
+    if len(places_a & places_b) / len(places_a | places_b) < DUPLICATE_PLACE_SIMILARITY:
+        return False
+    edits = _substantive(a) + _substantive(b)
+    start, end = min(e.start for e in edits), max(e.end for e in edits)
+    tokens = tokenize(current_text)
+    passage_a, passage_b = _render(a, tokens, start, end), _render(b, tokens, start, end)
+    if passage_a == passage_b:
         return True
-    return fuzz.ratio(inserted_a, inserted_b) >= DUPLICATE_WORDS_SIMILARITY
+    return fuzz.ratio(passage_a, passage_b) >= DUPLICATE_WORDS_SIMILARITY
 
 
 def _components(items: list, related) -> list[list]:
@@ -219,8 +244,37 @@ def _components(items: list, related) -> list[list]:
 # ------------------------------------------------------------------------- conflicts
 
 
+def raw_spans(current: str, new: str) -> list[tuple[int, int, str]]:
+    a, b = tokenize(current), tokenize(new)
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    return [(i1, i2, "".join(b[j1:j2])) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def _apart(a: Change, b: Change) -> bool | None:
+    """Decide from the changed spans when it is clear: True when an unchanged token separates
+    every change of one from every change of the other (they merge), False when two different
+    changes touch the same token or insert at the same place (they conflict), None when they
+    only touch or make the very same change: ask the merge.
+    The pairwise merge of every pair would cost seconds on an article with a hundred proposals."""
+    verdict = True
+    for change_a in a.spans:
+        s1, e1, _ = change_a
+        for change_b in b.spans:
+            s2, e2, _ = change_b
+            if change_a == change_b:
+                verdict = None  # the same change on both sides: the merge keeps it once
+            elif (s1 < e2 and s2 < e1) or (s1 == e1 == s2 == e2):
+                return False
+            elif not (e1 < s2 or e2 < s1):
+                verdict = None
+    return verdict
+
+
 def compatible(a: Change, b: Change, current_text: str) -> bool:
     """True when both changes can be applied together: the three-way merge does not conflict."""
+    verdict = _apart(a, b)
+    if verdict is not None:
+        return verdict
     return not three_way_merge(base=current_text, current=a.rebased, proposed=b.rebased).conflict
 
 
@@ -241,7 +295,7 @@ def group_article(proposals: list[Proposal], current_text: str | None) -> Groupi
     changes = [rebase(p, current_text) for p in proposals]
     live = [c for c in changes if not c.stale]
     stale = [c for c in changes if c.stale]
-    units = [Unit(group) for group in _components(live, same_change)]
+    units = [Unit(group) for group in _components(live, lambda a, b: same_change(a, b, current_text))]
     clashes = {
         (id(a), id(b))
         for i, a in enumerate(units)

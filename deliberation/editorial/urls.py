@@ -4,12 +4,13 @@ from deliberation.editorial import views
 
 app_name = "editorial"
 
-# Mounted at manifeste/<slug>/redaction/ (config/urls.py).
+DESK = "manifeste/<slug:slug>/redaction/"
+
 urlpatterns = [
-    path("", views.desk, name="desk"),
-    path("journal/", views.journal, name="journal"),
-    path("integrer/", views.integrate, name="integrate"),
-    path("rediger/", views.wording, name="wording"),
-    path("ecarter/", views.set_aside, name="set_aside"),
-    path("reporter/", views.defer, name="defer"),
+    path(DESK, views.desk, name="desk"),
+    path(DESK + "journal/", views.journal, name="journal"),
+    path(DESK + "integrer/", views.integrate, name="integrate"),
+    path(DESK + "rediger/", views.wording, name="wording"),
+    path(DESK + "ecarter/", views.set_aside, name="set_aside"),
+    path(DESK + "reporter/", views.defer, name="defer"),
 ]

@@ -25,6 +25,7 @@ ROLES = ["anonymous", "participant", "other_facilitator", "facilitator", "collec
 FACILITATORS = {"facilitator", "organiser"}
 ORGANISERS = {"organiser"}
 PARTICIPANTS = {"participant"}
+COLLECTIVE = {"collective"}
 
 # url name → the roles allowed (any method). Everything else is public.
 PRIVATE = {
@@ -81,6 +82,12 @@ PRIVATE = {
     "contributions:restore": {"facilitator", "collective", "organiser"},
     "contributions:support": PARTICIPANTS,  # or a contributor whose address is confirmed
     "contributions:comment": PARTICIPANTS,
+    "editorial:desk": COLLECTIVE,
+    "editorial:journal": COLLECTIVE,
+    "editorial:integrate": COLLECTIVE,
+    "editorial:wording": COLLECTIVE,
+    "editorial:set_aside": COLLECTIVE,
+    "editorial:defer": COLLECTIVE,
 }
 # Pages anyone may open, whose form is for some roles only (the page says whom): POST is private.
 POST_ONLY = {"deliberation:propose"}

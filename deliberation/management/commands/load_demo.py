@@ -11,6 +11,7 @@ from deliberation import demo as deliberation_demo
 from deliberation import demo_collective
 from deliberation.adoption import demo as adoption_demo
 from deliberation.contributions import demo as contributions_demo
+from deliberation.editorial import demo as editorial_demo
 from manifesto import demo as manifesto_demo
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             )
             editor = collective.manifesto.collective.exclude(pk=text.organiser.pk).order_by("pk").first() or text.organiser
             contributions = contributions_demo.load(manifesto=collective.manifesto, organiser=text.organiser, editor=editor)
+            editorial_demo.load(collective.manifesto)
             # Last: a declaration written from that text goes through the vote and its proclamation.
             vote = adoption_demo.load(manifesto=collective.manifesto, organiser=text.organiser)
         self.stdout.write(self.style.SUCCESS(f"Manifeste de démonstration : {text.manifesto.title}"))

@@ -163,3 +163,40 @@ def test_duplicate_groups_pool_their_voices():
         [{"association": {"pour": 2, "contre": 0, "abstention": 0}}, {"association": {"pour": 1, "contre": 1, "abstention": 0}}]
     )
     assert merged == {"association": {"pour": 3, "contre": 1, "abstention": 0}}
+
+
+def test_the_span_shortcut_agrees_with_the_three_way_merge_on_random_pairs():
+    """Grouping decides most pairs from their changed spans instead of merging them; wherever it
+    decides, it must say what the merge says."""
+    import random
+
+    from deliberation.editorial import grouping
+    from manifesto.diff import tokenize
+    from manifesto.merge import three_way_merge
+
+    rng = random.Random(7)
+    words = ["nouveau ", "X", ", ", "autre", "Commun", "—"]
+
+    def mutate(text):
+        tokens = tokenize(text)
+        for _ in range(rng.randint(1, 3)):
+            k = rng.randrange(len(tokens))
+            operation = rng.choice(["delete", "insert", "replace"])
+            if operation == "delete":
+                tokens.pop(k)
+            elif operation == "insert":
+                tokens.insert(k, rng.choice(words))
+            else:
+                tokens[k] = rng.choice(words)
+        return "".join(tokens)
+
+    decided = 0
+    for _ in range(1500):
+        a = grouping.rebase(proposal(1, mutate(TEXT)), TEXT)
+        b = grouping.rebase(proposal(2, mutate(TEXT)), TEXT)
+        verdict = grouping._apart(a, b)
+        if verdict is None:
+            continue
+        decided += 1
+        assert verdict == (not three_way_merge(base=TEXT, current=a.rebased, proposed=b.rebased).conflict), (a.rebased, b.rebased)
+    assert decided > 1000
