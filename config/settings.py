@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -185,6 +186,10 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if BEHIND_TLS_PROX
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=BEHIND_TLS_PROXY)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 
+# Breakdowns of opinions (supports, votes) by ESS family or territory leave out groups of fewer
+# voices than this, so that a small group's opinion cannot be read off (docs/privacy.md).
+MIN_PUBLISHED_GROUP = env_int("MIN_PUBLISHED_GROUP", 5, minimum=1)
+
 # --- Live room.
 LIVE_MAX_FRAME_BYTES = env_int("LIVE_MAX_FRAME_BYTES", 64 * 1024, minimum=1024)
 LIVE_COMMANDS_PER_SECOND = env_int("LIVE_COMMANDS_PER_SECOND", 10, minimum=1)
@@ -193,8 +198,10 @@ LIVE_RESUME_LIMIT = env_int("LIVE_RESUME_LIMIT", 500, minimum=1)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_refusals": {"()": "config.logfilters.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
 }
 # A connection not refreshed for this long (its process died) no longer counts as present.
 LIVE_PRESENCE_TIMEOUT = env_int("LIVE_PRESENCE_TIMEOUT", 60, minimum=5)
@@ -218,6 +225,10 @@ for _network in SIGNATURE_RATE_ALLOWLIST:
             f"(such as 192.0.2.0/24 or 2001:db8::/32); got {_network!r}."
         ) from None
 SIGNATURE_RETENTION_MONTHS = env_int("SIGNATURE_RETENTION_MONTHS", 12, minimum=1)
+# Agora registrations (name, email, needs) go this long after the agora ends; live-session
+# participants' names are erased this long after their session closed (apply_retention, daily).
+REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 6, minimum=1)
+PARTICIPANT_RETENTION_MONTHS = env_int("PARTICIPANT_RETENTION_MONTHS", 12, minimum=1)
 SIGNATURE_COUNT_CACHE_SECONDS = env_int("SIGNATURE_COUNT_CACHE_SECONDS", 2, minimum=0)
 SIGNATURE_PAGE_SIZE = env_int("SIGNATURE_PAGE_SIZE", 50, minimum=1)
 SIGNATURE_COUNTER_COALESCE_MS = env_int("SIGNATURE_COUNTER_COALESCE_MS", 500, minimum=0)

@@ -6,7 +6,7 @@ the calling service saves, tracks the history and journals. Reading helpers say 
 became of an amendment, for pages and the live payload alike.
 """
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -78,16 +78,28 @@ def position_data(position: AgoraPosition) -> dict:
     }
 
 
+def agora_name(title: str) -> str:
+    """ "l'Agora de Lille" in French, where an agora's title usually starts with a vowel; as is elsewhere."""
+    if (translation.get_language() or "fr").startswith("fr") and title[:1].lower() in "aàâeéèêiîoôuûy":
+        return f"l'{title}"
+    return title
+
+
 def position_note(position: AgoraPosition) -> str:
     """What the room decided, said so nobody mistakes it for a change of the text."""
-    agora = position.agora.title
-    if position.position == PositionKind.RETAINED:
+    return position_note_for(position.position, position.agora.title)
+
+
+def position_note_for(kind: str, title: str) -> str:
+    agora = agora_name(title)
+    position = kind
+    if position == PositionKind.RETAINED:
         return _("Retenu par %(agora)s — transmis au collectif de rédaction") % {"agora": agora}
-    if position.position == PositionKind.NOT_RETAINED:
+    if position == PositionKind.NOT_RETAINED:
         return _("Non retenu par %(agora)s") % {"agora": agora}
-    if position.position == PositionKind.DUPLICATE:
+    if position == PositionKind.DUPLICATE:
         return _("Doublon selon %(agora)s — transmis au collectif de rédaction") % {"agora": agora}
-    if position.position == PositionKind.MERGED:
+    if position == PositionKind.MERGED:
         return _("Fusionné dans un compromis par %(agora)s") % {"agora": agora}
     return _("Masqué par %(agora)s") % {"agora": agora}
 

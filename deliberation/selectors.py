@@ -9,6 +9,7 @@ from deliberation import outcomes
 from deliberation.models import Amendment, AmendmentKind, AmendmentState, Comment, Support, SupportValue
 from deliberation.permissions import Actor, can_moderate, can_view_amendment, is_author
 from manifesto.diff import render_diff
+from manifesto.disclosure import publishable_groups
 from manifesto.services import in_site_language
 
 STATE_ORDER = [
@@ -115,7 +116,10 @@ def empty_totals() -> dict:
 
 
 def support_totals(amendment: Amendment) -> tuple[dict, dict]:
-    """(totals, by_family): counts of pour/contre/abstention, overall and per ESS family ("" when unknown)."""
+    """(totals, by_family): counts of pour/contre/abstention, overall and per ESS family ("" when unknown).
+
+    `by_family` is publishable: families with too few voices are left out (manifesto.disclosure).
+    """
     totals = empty_totals()
     by_family: dict[str, dict] = {}
     rows = (
@@ -127,7 +131,7 @@ def support_totals(amendment: Amendment) -> tuple[dict, dict]:
     for value, family, count in rows:
         totals[value] += count
         by_family.setdefault(family or "", empty_totals())[value] += count
-    return totals, by_family
+    return totals, publishable_groups(by_family)
 
 
 def _with_totals(queryset):
@@ -284,7 +288,7 @@ def comments_by_amendment(amendment_ids: list[int]) -> dict[int, list[dict]]:
 
 
 def support_breakdowns(amendment_ids: list[int]) -> dict[int, dict]:
-    """{amendment id: {ess_family or "": totals}} for many amendments in one query."""
+    """{amendment id: {ess_family or "": totals}} for many amendments in one query, publishable only."""
     breakdowns: dict[int, dict] = {}
     rows = (
         Support.objects.filter(amendment_id__in=amendment_ids)
@@ -294,4 +298,4 @@ def support_breakdowns(amendment_ids: list[int]) -> dict[int, dict]:
     )
     for amendment_id, value, family, count in rows:
         breakdowns.setdefault(amendment_id, {}).setdefault(family or "", empty_totals())[value] += count
-    return breakdowns
+    return {amendment_id: publishable_groups(groups) for amendment_id, groups in breakdowns.items()}

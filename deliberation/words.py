@@ -4,11 +4,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 
-def js_words(manifesto=None) -> dict:
-    """The words, and whether the manifesto is in collective mode (the labels of moderation change:
-    a facilitator retains an amendment for the collective rather than adopting it)."""
+def js_words(agora=None) -> dict:
+    """The words, and whether the agora's manifesto is in collective mode (the labels of moderation
+    change: a facilitator retains an amendment for the collective rather than adopting it; the notes
+    name the agora: "Retenu par l'Agora de Lille — transmis au collectif de rédaction")."""
+    from deliberation.models import PositionKind
+    from deliberation.outcomes import position_note_for
+
     words = _common_words()
-    if manifesto is not None and manifesto.decided_by_collective:
+    if agora is not None and agora.manifesto.decided_by_collective:
+        words.update(
+            retainedNote=position_note_for(PositionKind.RETAINED, agora.title),
+            notRetainedNote=position_note_for(PositionKind.NOT_RETAINED, agora.title),
+            duplicateNote=position_note_for(PositionKind.DUPLICATE, agora.title),
+            mergedNote=position_note_for(PositionKind.MERGED, agora.title),
+            hiddenPositionNote=position_note_for(PositionKind.HIDDEN, agora.title),
+        )
         words.update(
             collective=True,
             accept=_("Retenir (position de l'agora)"),
@@ -72,9 +83,4 @@ def _common_words() -> dict:
         "merged_note": _("Fusionné avec les modifications faites entre-temps."),
         "retained": _("Retenu par l'agora"),
         "answer": _("Suite donnée : %s"),
-        "retainedNote": _("Retenu par %s — transmis au collectif de rédaction"),
-        "notRetainedNote": _("Non retenu par %s"),
-        "duplicateNote": _("Doublon selon %s — transmis au collectif de rédaction"),
-        "mergedNote": _("Fusionné dans un compromis par %s"),
-        "hiddenPositionNote": _("Masqué par %s"),
     }

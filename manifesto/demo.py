@@ -124,6 +124,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
 class DemoText:
     manifesto: Manifesto
     logins: list[str] = field(default_factory=list)
+    organiser: object = None
+    facilitator: object = None
 
 
 def _user(username: str, first_name: str, *, staff: bool = False):
@@ -224,6 +226,8 @@ def load() -> DemoText:
         services.freeze_version(actor=organiser, manifesto=manifesto, label="Texte après les premières agoras")
     return DemoText(
         manifesto=manifesto,
+        organiser=organiser,
+        facilitator=facilitator,
         logins=[
             f"organisatrice / {DEMO_PASSWORD} (organisatrice, accès à l'administration)",
             f"animateur / {DEMO_PASSWORD} (animateur·rice)",

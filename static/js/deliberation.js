@@ -271,7 +271,7 @@
   function positionNote(a) {
     if (!WORDS.collective || a.state === "open" || a.state === "withdrawn" || a.state === "accepted") { return ""; }
     var key = { retained: "retainedNote", rejected: "notRetainedNote", duplicate: "duplicateNote", merged: "mergedNote", hidden: "hiddenPositionNote" }[a.state];
-    return key ? w(key, a.agora) : "";
+    return key && WORDS[key] ? w(key) : "";
   }
 
   function familyLine(byFamily) {

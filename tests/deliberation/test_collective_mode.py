@@ -70,7 +70,7 @@ def test_facilitator_accept_never_changes_the_text(as_participant, as_facilitato
     events = journal_events(manifesto, after=seq)
     assert [e.type for e in events] == ["amendment.position_taken"]
     data = events[0].data
-    assert data["position"]["label"] == "Retenu par Agora de Lille — transmis au collectif de rédaction"
+    assert data["position"]["label"] == "Retenu par l'Agora de Lille — transmis au collectif de rédaction"
     assert data["amendment"]["state"] == "retained" and data["amendment"]["answer"] == "en attente"
     assert not any(e.type.startswith("clause.") for e in events)
 

@@ -296,3 +296,54 @@ def test_campaign_opening_later_says_when(client, manifesto, final_version, orga
     assert "La signature ouvrira le" in page and 'name="email"' not in page
     response = post_sign(client, campaign, FORM, django_capture_on_commit_callbacks)
     assert response.status_code == 409 and Signature.objects.count() == 0
+
+
+def test_the_signer_erases_their_data_from_the_manage_page_and_still_counts(client, campaign, signed, django_capture_on_commit_callbacks):
+    signature, message, _receipt = signed(campaign, person(email="erase-me@example.org", last_name="Effacable"))
+    pk, token = manage_link(message)
+    url = reverse("signatures:manage", kwargs={"pk": pk, "token": token})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "erase"}, follow=True)
+    assert response.status_code == 200
+    erased = Signature.objects.get(pk=signature.pk)
+    assert erased.erased_at is not None and erased.email is None and erased.last_name == ""
+    assert erased.state == SignatureState.CONFIRMED  # it still counts, anonymously
+    assert "Effacable" not in client.get(reverse("signatures:list", kwargs={"slug": campaign.manifesto.slug})).content.decode()
+
+
+def test_the_resend_page_answers_the_same_whatever_the_address(client, campaign, sign, django_capture_on_commit_callbacks):
+    sign(campaign, person(email="pending@example.org"))
+    url = reverse("signatures:resend", kwargs={"slug": campaign.manifesto.slug})
+    before = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(url, {"email": "Pending@Example.org"})
+        unknown = client.post(url, {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert [m.to for m in mail.outbox[before:]] == [["pending@example.org"]]
+
+
+def test_the_public_list_says_how_many_are_confirmed_pending_and_withdrawn(client, campaign, signed, sign, django_capture_on_commit_callbacks):
+    signed(campaign, person(email="a@example.org"))
+    signed(campaign, person(email="b@example.org"))
+    _signature, message, _receipt = signed(campaign, person(email="c@example.org"))
+    pk, token = manage_link(message)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(signature_id=pk, token=token)
+    sign(campaign, person(email="d@example.org"))
+    html = client.get(reverse("signatures:list", kwargs={"slug": campaign.manifesto.slug})).content.decode()
+    assert "2 confirmées" in html and "1 en attente de confirmation" in html and "1 retirée" in html
+
+
+def test_the_dashboard_shows_bursts_by_network_and_domain_and_checks_them_without_invalidating(client, campaign, sign, organiser):
+    for n in range(4):
+        sign(campaign, person(email=f"bot{n}@spam.example"), ip=f"198.51.100.{n + 1}")
+    sign(campaign, person(email="someone@example.org"), ip="203.0.113.9")
+    client.force_login(organiser)
+    url = reverse("signatures:dashboard", kwargs={"slug": campaign.manifesto.slug})
+    html = client.get(url).content.decode()
+    assert "198.51.100.0/24" in html and "spam.example" in html
+    assert "203.0.113.0/24" not in html  # one signature is no burst
+    response = client.post(url, {"action": "invalidate", "ip_network": "198.51.100.0/24"})
+    assert "4 signatures correspondent" in response.content.decode()
+    assert Signature.objects.filter(state=SignatureState.INVALIDATED).count() == 0
