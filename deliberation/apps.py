@@ -15,3 +15,5 @@ class DeliberationConfig(AppConfig):
         from deliberation import provenance  # noqa: F401
         # The collective's progress bar on manifesto's reading page.
         from deliberation.answers import views  # noqa: F401
+        # The editorial desk's entry on the reading page, for members of the collective.
+        from deliberation.editorial import panels as editorial_panels  # noqa: F401

@@ -7,7 +7,8 @@ defined only when at least MIN_FAMILIES families have enough voices; otherwise t
 there are too few. It answers "does this unite associations, coops and mutuals?" rather than
 "which group mobilised most": a proposal carried 40–0 by one family and opposed by another
 scores low. Participants who declared no family are counted in the totals, not in the score.
-docs/process.md says how to read it and its limits.
+The desk passes only publishable groups (manifesto/disclosure.py), so a family also needs
+MIN_PUBLISHED_GROUP voices. docs/process.md says how to read it and its limits.
 """
 
 from dataclasses import dataclass

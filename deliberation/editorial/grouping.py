@@ -3,9 +3,10 @@
 Every proposal is first *rebased* on the article as it stands now (the three-way merge of
 manifesto.merge): its change is then a list of edits of the current text's tokens. From there:
 
-- **duplicate group**: proposals that delete (nearly) the same words and insert (nearly) the
-  same words — the Jaccard similarity of the deleted words and insertion points ≥ 0.8 and the
-  RapidFuzz ratio of the inserted words ≥ 85 — however they are punctuated or capitalised;
+- **duplicate group**: proposals that touch (mostly) the same words and make of them (nearly)
+  the same words — the Jaccard similarity of the words they delete and the places they insert
+  ≥ 0.6, and the RapidFuzz ratio of what the passage they touch becomes ≥ 85 — however they are
+  punctuated or capitalised;
 - **conflict set**: proposals (or duplicate groups) whose changes cannot be merged together —
   the three-way merge of one into the other conflicts, which is the case exactly when they
   touch the same words or insert at the same place; at most one of a set can be integrated as is;
@@ -27,8 +28,8 @@ from rapidfuzz import fuzz
 from manifesto.diff import tokenize
 from manifesto.merge import three_way_merge
 
-DUPLICATE_PLACE_SIMILARITY = 0.8  # Jaccard of the deleted words / insertion points
-DUPLICATE_WORDS_SIMILARITY = 85.0  # RapidFuzz ratio (0–100) of the inserted words
+DUPLICATE_PLACE_SIMILARITY = 0.6  # Jaccard of the deleted words / insertion points
+DUPLICATE_WORDS_SIMILARITY = 85.0  # RapidFuzz ratio (0–100) of what the passage becomes
 NEW_ARTICLE_SIMILARITY = 90.0  # RapidFuzz ratio of two proposed new articles (case and punctuation aside)
 
 
@@ -168,16 +169,23 @@ def _places(change: Change) -> set:
     return places
 
 
-def _inserted(change: Change) -> str:
-    return _normalise(" ".join(e.inserted for e in _substantive(change)))
+def _render(change: Change, tokens: list[str], start: int, end: int) -> str:
+    """What the passage tokens[start:end] of the current text becomes under this change."""
+    pieces, cursor = [], start
+    for edit in change.edits:
+        if edit.start < start or edit.end > end:
+            continue
+        pieces.append("".join(tokens[cursor : edit.start]))
+        pieces.append(edit.inserted)
+        cursor = edit.end
+    pieces.append("".join(tokens[cursor:end]))
+    return _normalise("".join(pieces))
 
 
-def _deleted_words(change: Change) -> str:
-    return _normalise(" ".join(e.deleted for e in _substantive(change)))
-
-
-def same_change(a: Change, b: Change) -> bool:
-    """Near-identical changes: (nearly) the same words removed, (nearly) the same words added."""
+def same_change(a: Change, b: Change, current_text: str) -> bool:
+    """Near-identical changes: they touch (mostly) the same words — Jaccard of the deleted words
+    and insertion points ≥ DUPLICATE_PLACE_SIMILARITY — and make of that passage (nearly) the
+    same words — RapidFuzz ratio ≥ DUPLICATE_WORDS_SIMILARITY, case and punctuation aside."""
     if a.stale or b.stale:
         return False
     if a.rebased == b.rebased:
@@ -185,15 +193,15 @@ def same_change(a: Change, b: Change) -> bool:
     places_a, places_b = _places(a), _places(b)
     if not places_a or not places_b:
         return False
-    jaccard = len(places_a & places_b) / len(places_a | places_b)
-    if jaccard < DUPLICATE_PLACE_SIMILARITY:
-        # Differently cut spans of the same rewrite (one took the comma, one did not).
-        if fuzz.ratio(_deleted_words(a), _deleted_words(b)) < DUPLICATE_WORDS_SIMILARITY or not (places_a & places_b):
-            return False
-    inserted_a, inserted_b = _inserted(a), _inserted(b)
-    if not inserted_a and not inserted_b:
+    if len(places_a & places_b) / len(places_a | places_b) < DUPLICATE_PLACE_SIMILARITY:
+        return False
+    edits = _substantive(a) + _substantive(b)
+    start, end = min(e.start for e in edits), max(e.end for e in edits)
+    tokens = tokenize(current_text)
+    passage_a, passage_b = _render(a, tokens, start, end), _render(b, tokens, start, end)
+    if passage_a == passage_b:
         return True
-    return fuzz.ratio(inserted_a, inserted_b) >= DUPLICATE_WORDS_SIMILARITY
+    return fuzz.ratio(passage_a, passage_b) >= DUPLICATE_WORDS_SIMILARITY
 
 
 def _components(items: list, related) -> list[list]:
@@ -241,7 +249,7 @@ def group_article(proposals: list[Proposal], current_text: str | None) -> Groupi
     changes = [rebase(p, current_text) for p in proposals]
     live = [c for c in changes if not c.stale]
     stale = [c for c in changes if c.stale]
-    units = [Unit(group) for group in _components(live, same_change)]
+    units = [Unit(group) for group in _components(live, lambda a, b: same_change(a, b, current_text))]
     clashes = {
         (id(a), id(b))
         for i, a in enumerate(units)

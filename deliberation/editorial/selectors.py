@@ -18,6 +18,7 @@ from deliberation.editorial import agreement, grouping
 from deliberation.editorial.credits import credit_line
 from deliberation.models import AgoraPosition, Amendment, AmendmentKind, AmendmentState, Comment, Support
 from manifesto.diff import render_diff
+from manifesto.disclosure import publishable_groups
 from manifesto.models import EssFamily, Manifesto
 
 # Amendments nobody needs to answer: withdrawn by their author, hidden as abuse.
@@ -65,6 +66,7 @@ class Item:
     agreement: agreement.Agreement
     comments: list
     followers: list  # merged into it or marked as its duplicates by a room; answered with it
+    raw_by_family: dict  # every group, for pooling a duplicate group's voices; never shown
 
     @property
     def family_rows(self) -> list[tuple[str, dict]]:
@@ -135,6 +137,11 @@ class ArticleDesk:
     @property
     def count(self) -> int:
         return sum(len(u.items) for s in self.conflict_sets for u in s) + sum(len(u.items) for u in self.compatible) + len(self.stale)
+
+    @property
+    def items(self) -> list[Item]:
+        units = [u for s in self.conflict_sets for u in s] + self.compatible
+        return [i for u in units for i in u.items] + self.stale
 
     @property
     def compatible_ids(self) -> str:
@@ -387,8 +394,11 @@ def _proposal(amendment: Amendment) -> grouping.Proposal:
 
 
 def _item(amendment, change, current_text, *, breakdowns, territories, positions, comments, followers) -> Item:
-    by_family = breakdowns.get(amendment.pk, {})
-    totals = agreement.merge_breakdowns([{"": t} for t in by_family.values()]).get("", agreement.empty())
+    raw_by_family = breakdowns.get(amendment.pk, {})
+    totals = agreement.merge_breakdowns([{"": t} for t in raw_by_family.values()]).get("", agreement.empty())
+    # Opinions by group only for groups large enough (manifesto/disclosure.py), on the desk too:
+    # what is shown, filtered on and scored is the publishable breakdown.
+    by_family = publishable_groups(raw_by_family)
     if change is not None and not change.stale and amendment.kind != AmendmentKind.INSERT:
         diff = render_diff(current_text, change.rebased)
     else:
@@ -399,9 +409,10 @@ def _item(amendment, change, current_text, *, breakdowns, territories, positions
         diff_html=diff,
         positions=positions.get(amendment.pk, []),
         by_family=by_family,
-        by_territory=territories.get(amendment.pk, {}),
+        by_territory=publishable_groups(territories.get(amendment.pk, {})),
         totals=totals,
         agreement=agreement.cross_family(by_family),
+        raw_by_family=raw_by_family,
         comments=comments.get(amendment.pk, []),
         followers=followers.get(amendment.pk, []),
     )
@@ -451,7 +462,7 @@ def _build(amendments: list[Amendment], filters: Filters) -> list[ArticleDesk]:
             items = [
                 _item(by_id[c.proposal.id], c, current_text or "", **related) for c in unit.changes
             ]
-            pooled = agreement.cross_family(agreement.merge_breakdowns([i.by_family for i in items]))
+            pooled = agreement.cross_family(publishable_groups(agreement.merge_breakdowns([i.raw_by_family for i in items])))
             return UnitView(items=items, agreement=pooled, sentence=describe_unit(unit))
 
         label = _article_label(first)
@@ -537,7 +548,7 @@ class Wording:
 def wording_context(manifesto: Manifesto, ids: list[int]) -> Wording:
     amendments = list(pending_amendments(manifesto).filter(pk__in=ids))
     articles = _build(amendments, Filters())
-    items = [i for a in articles for i in _items_of(a)]
+    items = [i for a in articles for i in a.items]
     article = articles[0] if articles else None
     current = article.current_text if article else ""
     if article is not None and article.clause is None:
@@ -554,7 +565,3 @@ def wording_context(manifesto: Manifesto, ids: list[int]) -> Wording:
         credit=credit_line(amendments) if amendments else "",
     )
 
-
-def _items_of(article: ArticleDesk) -> list[Item]:
-    units = [u for s in article.conflict_sets for u in s] + article.compatible
-    return [i for u in units for i in u.items] + article.stale

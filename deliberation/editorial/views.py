@@ -64,7 +64,11 @@ def _invalid(request, manifesto, form):
 @members_only
 def desk(request, manifesto):
     filters = selectors.Filters.from_query(request.GET)
+    query = request.GET.copy()
+    query.pop("fragment", None)
     context = {
+        # Where the action forms come back to: the desk with its filters, never the fragment.
+        "desk_path": request.path + ("?" + query.urlencode() if query else ""),
         "manifesto": manifesto,
         "desk": selectors.desk(manifesto, filters=filters),
         "families": EssFamily.choices,

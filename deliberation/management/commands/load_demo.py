@@ -9,6 +9,7 @@ from django.db import transaction
 from agora import demo as agora_demo
 from deliberation import demo as deliberation_demo
 from deliberation import demo_collective
+from deliberation.editorial import demo as editorial_demo
 from manifesto import demo as manifesto_demo
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             collective = demo_collective.load(
                 organiser=text.organiser, facilitator=text.facilitator, password=manifesto_demo.DEMO_PASSWORD
             )
+            editorial_demo.load(collective.manifesto)
         self.stdout.write(self.style.SUCCESS(f"Manifeste de démonstration : {text.manifesto.title}"))
         self.stdout.write(f"Agora de démonstration : {agora.title} (/agoras/{agora.slug}/)")
         self.stdout.write(f"Amendements de démonstration : {amendments}")

@@ -182,5 +182,51 @@ def test_an_agoras_position_and_its_frozen_tally_are_on_the_desk(client, manifes
     assert Clause.objects.get(pk=amendment.clause_id).text == ARTICLE  # collective mode: the text did not change
     client.force_login(editor)
     page = client.get(desk_url(manifesto)).content.decode()
-    assert "Retenu par Agora de Nantes — transmis au collectif de rédaction" in page
+    assert "Retenu par l&#x27;Agora de Nantes — transmis au collectif de rédaction" in page
     assert "(2 pour, 1 contre, 0 abstention)" in page
+
+
+def test_the_reading_page_leads_members_of_the_collective_to_the_desk(client, manifesto, editor, outsider, desk_amendments):
+    read = reverse("manifesto:read", kwargs={"slug": manifesto.slug})
+    client.force_login(editor)
+    page = client.get(read).content.decode()
+    assert desk_url(manifesto) in page and "5 propositions attendent une réponse du collectif." in page
+    client.force_login(outsider)
+    assert desk_url(manifesto) not in client.get(read).content.decode()
+
+
+def test_the_live_fragment_sends_its_forms_back_to_the_desk_with_its_filters(client, manifesto, editor, desk_amendments):
+    client.force_login(editor)
+    fragment = client.get(desk_url(manifesto, etat="waiting", fragment=1)).content.decode()
+    assert "<html" not in fragment and "desk-article" in fragment
+    assert f'name="next" value="{desk_url(manifesto)}?etat=waiting"' in fragment
+
+
+def test_the_desk_never_shows_or_scores_a_family_too_small_to_publish(client, manifesto, editor, rooms, propose, support, settings):
+    settings.MIN_PUBLISHED_GROUP = 5
+    amendment = propose(rooms["lille"], ARTICLE.replace("plutôt que", "avant"))
+    support(amendment, "association", "pour", 6)
+    support(amendment, "cooperative", "pour", 5)
+    support(amendment, "mutuelle", "contre", 2)  # two people: their opinion is not published
+    support(amendment, "fondation", "contre", 3)
+    client.force_login(editor)
+    page = client.get(desk_url(manifesto)).content.decode()
+    page = page[page.index('id="desk-groups"'):]  # after the filter form, which names every family
+    assert "Soutiens : 11 pour, 5 contre, 0 abstention" in page  # the totals stay whole
+    assert "Mutuelle" not in page and "Fondation" not in page  # subtraction would give them away together
+    assert "Accord entre familles : 100 %" in page
+    assert f"Amendement n° {amendment.number}<" not in client.get(desk_url(manifesto, famille="mutuelle")).content.decode()
+
+
+def test_a_proposal_overtaken_by_the_text_is_shown_for_review_without_integrate_as_is(client, manifesto, editor, rooms, propose, organiser):
+    from manifesto import services as text_services
+
+    amendment = propose(rooms["lille"], ARTICLE.replace("partout en France", "en Europe"))
+    clause = Clause.objects.get(pk=amendment.clause_id)
+    text_services.edit_clause(actor=organiser, clause=clause, text=ARTICLE.replace("partout en France", "dans nos régions"), expected_revision=clause.revision)
+    client.force_login(editor)
+    page = client.get(desk_url(manifesto)).content.decode()
+    stale = page[page.index("desk-group stale"):]
+    assert "1 proposition à revoir (l&#x27;article a changé depuis)" in page
+    assert f'name="ids" value="{amendment.pk}"' in stale and 'data-action="integrate"' not in stale
+    assert 'data-action="wording"' in stale
