@@ -157,7 +157,7 @@ def build(*, articles: int, revisions: int, seed: int = 7):
 
         # Changes: a Zipf-like spread, the busiest article first.
         edits = revisions - articles
-        weights = [1 / (rank + 1) ** 1.05 for rank in range(articles)]
+        weights = [1 / (rank + 1) ** 0.87 for rank in range(articles)]  # the busiest about 1,900 of 20,000
         order = list(range(1, articles + 1))
         rng.shuffle(order)
         per_article = {number: 0 for number in order}
