@@ -12,6 +12,7 @@ from agora.models import LiveSession
 from agora.selectors import current_participant
 from deliberation import erasure, forms, outcomes, permissions, selectors, services
 from deliberation.errors import AmendmentConflict, ServiceError
+from manifesto.errors import PermissionDenied as PermissionRefused
 from deliberation.models import AgoraPosition, Amendment, AmendmentKind, AmendmentState
 from deliberation.permissions import Actor
 from manifesto.merge import three_way_merge
@@ -133,7 +134,12 @@ def propose(request, session_pk):
     session, actor = _session(request, session_pk)
     initial = {"clause": request.GET.get("article"), "kind": request.GET.get("nature", AmendmentKind.MODIFY)}
     form = _propose_form(session, request.POST if request.method == "POST" else None, initial)
-    if request.method == "POST" and form.is_valid():
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and not permissions.is_active_participant(actor, session):
+        # Refused before the form is read: the page says to join the session first.
+        form.add_error(None, _("Rejoignez la séance pour participer."))
+        status = 403
+    elif request.method == "POST" and form.is_valid():
         try:
             amendment = services.propose_amendment(
                 actor=actor,
@@ -145,7 +151,8 @@ def propose(request, session_pk):
                 justification=form.cleaned_data["justification"],
             )
         except ServiceError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, error.message)  # what they typed stays in the form
+            status = 403 if isinstance(error, PermissionRefused) else 400
         else:
             messages.success(request, _("Votre amendement n° %(number)s est déposé.") % {"number": amendment.number})
             return redirect(amendment)
@@ -154,6 +161,7 @@ def propose(request, session_pk):
         request,
         "deliberation/propose.html",
         {"session": session, "form": form, "participant": actor.participant, "clause_texts": clauses},
+        status=status,
     )
 
 
