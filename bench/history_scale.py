@@ -27,6 +27,7 @@ import argparse
 import importlib.util
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -328,6 +329,14 @@ def measure(client, url: str, repeat: int) -> tuple[int, float, float, float, in
     return len(queries), cold, statistics.median(times), p95, size
 
 
+class TookTooLong(Exception):
+    pass
+
+
+def _too_long(signum, frame):
+    raise TookTooLong()
+
+
 def desk_url(manifesto, number: int) -> str | None:
     if importlib.util.find_spec("deliberation.editorial") is None:
         return None
@@ -345,6 +354,7 @@ def main() -> None:
     parser.add_argument("--revisions", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark's manifesto in the database")
+    parser.add_argument("--desk-timeout", type=int, default=300, help="seconds the editorial desk may take in all")
     args = parser.parse_args()
     setup_django()
     from django.conf import settings
@@ -395,7 +405,15 @@ def main() -> None:
             waiting = pending_amendments(manifesto).filter(clause_number=busiest).count()
             print(f"(editorial desk of article n° {busiest}: {waiting} amendments to answer)")
             repeat = min(repeat, 5)
-        queries, cold, p50, p95, size = measure(client, url, repeat)
+            signal.signal(signal.SIGALRM, _too_long)
+            signal.alarm(args.desk_timeout)
+        try:
+            queries, cold, p50, p95, size = measure(client, url, repeat)
+        except TookTooLong:
+            print(f"{name:<24} no answer within {args.desk_timeout} s")
+            continue
+        finally:
+            signal.alarm(0)
         baseline = baseline or p95
         print(f"{name:<24} {queries:>7} {cold:>9.1f} {p50:>8.1f} {p95:>8.1f} {p95 / baseline:>10.1f}× {size / 1024:>6.0f}")
     if not desk:
