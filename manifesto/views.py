@@ -162,17 +162,18 @@ def clause_detail(request, slug, number):
     return render(request, "manifesto/clause.html", context)
 
 
-def _cached_fragment(template: str, context: dict, request, *, key) -> str:
+def _cached_fragment(template: str, context, request, *, key) -> str:
     """Render `template` once per distinct `key` (and language and time zone), then from the cache.
 
     For pages whose body is large and depends only on what `key` describes: a busy article's
-    provenance, a comparison of two texts.
+    provenance, a comparison of two texts. `context` is a dict, or a function that builds it
+    (called only on a cache miss).
     """
     digest = hashlib.blake2b(repr((template, key, get_language(), get_current_timezone_name())).encode("utf-8"), digest_size=16)
     cache_key = "fragment:v1:" + digest.hexdigest()
     html = cache.get(cache_key)
     if html is None:
-        html = render_to_string(template, context, request=request)
+        html = render_to_string(template, context() if callable(context) else context, request=request)
         cache.set(cache_key, html, _FRAGMENT_SECONDS)
     return mark_safe(html)
 
@@ -180,12 +181,7 @@ def _cached_fragment(template: str, context: dict, request, *, key) -> str:
 _FRAGMENT_SECONDS = 24 * 3600
 
 
-def clause_provenance(request, slug, number):
-    """ "D'où vient ce texte ?": the article's words by the revision, and source, that brought them."""
-    manifesto = get_object_or_404(Manifesto, slug=slug)
-    clause = get_object_or_404(Clause, manifesto=manifesto, number=number)
-    clause.manifesto = manifesto
-    result = provenance.clause_provenance(clause)
+def _provenance_context(manifesto: Manifesto, clause: Clause, result: provenance.Provenance) -> dict:
     # Each origin gets a number shown after its passages, so origins never rest on colour alone.
     marks = {origin.revision: index for index, origin in enumerate(result.origins, start=1)}
     quotes: dict[int, list[str]] = {}
@@ -203,11 +199,10 @@ def clause_provenance(request, slug, number):
             for p in result.passages
         ),
     )
-    history_url = reverse("manifesto:clause", kwargs={"slug": manifesto.slug, "number": number})
-    context = {
+    history_url = reverse("manifesto:clause", kwargs={"slug": manifesto.slug, "number": clause.number})
+    return {
         "manifesto": manifesto,
         "clause": clause,
-        "provenance": result,
         "text": text,
         "origins": [
             (
@@ -220,15 +215,24 @@ def clause_provenance(request, slug, number):
             for origin in result.origins
         ],
     }
+
+
+def clause_provenance(request, slug, number):
+    """ "D'où vient ce texte ?": the article's words by the revision, and source, that brought them."""
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    clause = get_object_or_404(Clause, manifesto=manifesto, number=number)
+    clause.manifesto = manifesto
+    result = provenance.clause_provenance(clause)
     fragment = _cached_fragment(
         "manifesto/_provenance.html",
-        context,
+        lambda: _provenance_context(manifesto, clause, result),
         request,
         # Everything the fragment shows: the revision's words and each origin with its sources,
         # which other apps may change (an answer given later), so they are part of the key.
         key=(clause.pk, clause.revision, [(o.step, o.words, o.sources) for o in result.origins]),
     )
-    return render(request, "manifesto/provenance.html", {**context, "fragment": fragment})
+    context = {"manifesto": manifesto, "clause": clause, "provenance": result, "fragment": fragment}
+    return render(request, "manifesto/provenance.html", context)
 
 
 # ------------------------------------------------------------------------- versions
