@@ -191,7 +191,10 @@ def clause_panel_groups(clause, viewer, *, per_state: int = 20) -> list[tuple[st
     for pk, state in queryset.order_by("-number").values_list("pk", "state"):
         numbers_by_state.setdefault(state, []).append(pk)
     shown = [pk for pks in numbers_by_state.values() for pk in pks[:per_state]]
-    rows = {a.pk: a for a in _with_totals(with_relations(Amendment.objects.filter(pk__in=shown)))}
+    rows = {
+        a.pk: a
+        for a in _with_totals(with_relations(Amendment.objects.filter(pk__in=shown))).prefetch_related("positions__agora")
+    }
     return [
         (state, len(numbers_by_state[state]), [rows[pk] for pk in numbers_by_state[state][:per_state]])
         for state in STATE_ORDER

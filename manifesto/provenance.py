@@ -23,7 +23,7 @@ from manifesto.diff import tokenize
 from manifesto.models import Clause
 
 # Bump when the cached shape changes, so old entries are never read back.
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 _CACHE_SECONDS = 7 * 24 * 3600
 
 
@@ -39,6 +39,9 @@ class Source:
     decided_by: str = ""
     note: str = ""  # "intégré avec modification", "fusionné avec les modifications faites depuis"
 
+
+# Tokens this short matched alone between changed words are credited to the change.
+_SHORT = 3
 
 SourceResolver = Callable[[set[tuple[int, int]]], dict[tuple[int, int], list[Source]]]
 _resolvers: list[SourceResolver] = []
@@ -121,7 +124,15 @@ def carry(tokens: list[str], revisions: list[int], text: str, revision: int) -> 
     matcher = difflib.SequenceMatcher(
         a=[tokens[i] for i in old_solid], b=[new[j] for j in new_solid], autojunk=False
     )
-    for block in matcher.get_matching_blocks():
+    blocks = [block for block in matcher.get_matching_blocks() if block.size]
+    matched = {block.b + k for block in blocks for k in range(block.size)}
+    for block in blocks:
+        if block.size == 1 and len(tokens[old_solid[block.a]]) <= _SHORT and not (
+            block.b - 1 in matched or block.b + 1 in matched
+        ):
+            # A lone "de", "en" or comma inside a rewritten passage is a coincidence of the
+            # matcher, not a word the new wording kept: it belongs to the new wording.
+            continue
         for k in range(block.size):
             credited[new_solid[block.b + k]] = revisions[old_solid[block.a + k]]
     for j, token in enumerate(new):

@@ -1,12 +1,19 @@
 """Pages of the text. Thin: read through selectors, or parse a form, call one service, redirect."""
 
+import hashlib
+import json
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import get_language
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -162,12 +169,26 @@ def clause_detail(request, slug, number):
     return render(request, "manifesto/clause.html", context)
 
 
-def clause_provenance(request, slug, number):
-    """ "D'où vient ce texte ?": the article's words by the revision, and source, that brought them."""
-    manifesto = get_object_or_404(Manifesto, slug=slug)
-    clause = get_object_or_404(Clause, manifesto=manifesto, number=number)
-    clause.manifesto = manifesto
-    result = provenance.clause_provenance(clause)
+def _cached_fragment(template: str, context, request, *, key) -> str:
+    """Render `template` once per distinct `key` (and language and time zone), then from the cache.
+
+    For pages whose body is large and depends only on what `key` describes: a busy article's
+    provenance, a comparison of two texts. `context` is a dict, or a function that builds it
+    (called only on a cache miss).
+    """
+    digest = hashlib.blake2b(repr((template, key, get_language(), get_current_timezone_name())).encode("utf-8"), digest_size=16)
+    cache_key = "fragment:v1:" + digest.hexdigest()
+    html = cache.get(cache_key)
+    if html is None:
+        html = render_to_string(template, context() if callable(context) else context, request=request)
+        cache.set(cache_key, html, _FRAGMENT_SECONDS)
+    return mark_safe(html)
+
+
+_FRAGMENT_SECONDS = 24 * 3600
+
+
+def _provenance_context(manifesto: Manifesto, clause: Clause, result: provenance.Provenance) -> dict:
     # Each origin gets a number shown after its passages, so origins never rest on colour alone.
     marks = {origin.revision: index for index, origin in enumerate(result.origins, start=1)}
     quotes: dict[int, list[str]] = {}
@@ -185,11 +206,10 @@ def clause_provenance(request, slug, number):
             for p in result.passages
         ),
     )
-    history_url = reverse("manifesto:clause", kwargs={"slug": manifesto.slug, "number": number})
-    context = {
+    history_url = reverse("manifesto:clause", kwargs={"slug": manifesto.slug, "number": clause.number})
+    return {
         "manifesto": manifesto,
         "clause": clause,
-        "provenance": result,
         "text": text,
         "origins": [
             (
@@ -202,6 +222,23 @@ def clause_provenance(request, slug, number):
             for origin in result.origins
         ],
     }
+
+
+def clause_provenance(request, slug, number):
+    """ "D'où vient ce texte ?": the article's words by the revision, and source, that brought them."""
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    clause = get_object_or_404(Clause, manifesto=manifesto, number=number)
+    clause.manifesto = manifesto
+    result = provenance.clause_provenance(clause)
+    fragment = _cached_fragment(
+        "manifesto/_provenance.html",
+        lambda: _provenance_context(manifesto, clause, result),
+        request,
+        # Everything the fragment shows: the revision's words and each origin with its sources,
+        # which other apps may change (an answer given later), so they are part of the key.
+        key=(clause.pk, clause.revision, [(o.step, o.words, o.sources) for o in result.origins]),
+    )
+    context = {"manifesto": manifesto, "clause": clause, "provenance": result, "fragment": fragment}
     return render(request, "manifesto/provenance.html", context)
 
 
@@ -258,6 +295,15 @@ def compare(request, slug):
             raise Http404(_("Cette version n'existe pas."))
         comparison = selectors.compare_texts(old.content, new.content)
     context = {"manifesto": manifesto, "form": form, "comparison": comparison, "old": old, "new": new}
+    if comparison is not None:
+        # Two texts compare the same way every time: the long result is rendered once per pair of contents.
+        contents = json.dumps([old.content, new.content], sort_keys=True)
+        context["fragment"] = _cached_fragment(
+            "manifesto/_comparison.html",
+            context,
+            request,
+            key=(manifesto.slug, hashlib.blake2b(contents.encode("utf-8"), digest_size=16).hexdigest()),
+        )
     return render(request, "manifesto/compare.html", context, status=400 if form.is_bound and form.errors else 200)
 
 

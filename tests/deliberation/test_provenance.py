@@ -153,3 +153,20 @@ def test_the_page_shows_origins_with_links(client, as_participant, as_facilitato
 
 def test_unknown_article_has_no_provenance(client, manifesto):
     assert client.get(f"/manifeste/{manifesto.slug}/article/999/origine/").status_code == 404
+
+
+def test_the_page_follows_a_new_revision_and_a_later_answer(client, as_participant, as_facilitator, live_session, clause, manifesto):
+    url = f"/manifeste/{manifesto.slug}/article/{clause.number}/origine/"
+    first = propose(as_participant, live_session, clause, clause.text + " Premier ajout.")
+    services.accept_amendment(actor=as_facilitator, amendment=first)
+    assert "Premier ajout." in client.get(url).content.decode()
+    clause.refresh_from_db()
+    second = propose(as_participant, live_session, clause, clause.text + " Second ajout.")
+    services.accept_amendment(actor=as_facilitator, amendment=second)
+    page = client.get(url).content.decode()
+    assert "Second ajout." in page and f'href="{second.get_absolute_url()}"' in page
+    # What a source says can change without a new revision (a later answer): the page follows.
+    from deliberation.models import Amendment
+
+    Amendment.objects.filter(pk=second.pk).update(applied_with_merge=True)
+    assert "fusionné avec les modifications faites depuis" in client.get(url).content.decode()
