@@ -41,7 +41,7 @@ def _clause(ctx: CommandContext, clause_id) -> Clause | None:
         return None
     clause = Clause.objects.filter(pk=clause_id, manifesto_id=ctx.session.agora.manifesto_id).first()
     if clause is None:
-        raise InvalidInput(_("Cet article est introuvable."))
+        raise NotFound(_("Cet article est introuvable."))
     return clause
 
 
@@ -50,7 +50,7 @@ def _section(ctx: CommandContext, section_id) -> Section | None:
         return None
     section = Section.objects.filter(pk=section_id, manifesto_id=ctx.session.agora.manifesto_id).first()
     if section is None:
-        raise InvalidInput(_("Cette partie est introuvable."))
+        raise NotFound(_("Cette partie est introuvable."))
     return section
 
 
