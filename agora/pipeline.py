@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from agora import phases, registry, selectors, services
@@ -161,6 +161,8 @@ def run(caller: Caller, command: Command) -> dict:
         # The change may or may not have committed; its receipt commits with it, so a resend with
         # the same id answers the stored reply instead of applying it twice.
         log.warning("live room: database unavailable for command %s", command.type, exc_info=True)
+        # Drop a connection the server closed, so the next command connects afresh.
+        connection.close_if_unusable_or_obsolete()
         return outcome.reply if outcome.committed else unavailable(command.id)
     except Exception:
         if outcome.committed:
