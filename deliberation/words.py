@@ -52,4 +52,8 @@ def js_words() -> dict[str, str]:
         "conflictLink": _("Résoudre le conflit"),
         "deleted": _("(article supprimé)"),
         "merged_note": _("Fusionné avec les modifications faites entre-temps."),
+        "draftTitle": _("Votre proposition n'a pas été déposée"),
+        "draftWaiting": _("Votre proposition attend la réponse du serveur…"),
+        "draftKept": _("Votre texte est gardé ici, et reviendra dans le formulaire à la prochaine phase de propositions."),
+        "draftForget": _("Effacer ce brouillon"),
     }
