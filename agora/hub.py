@@ -19,6 +19,7 @@ Pitfalls handled here:
 import asyncio
 import json
 import logging
+import secrets
 import weakref
 
 from asgiref.sync import async_to_sync
@@ -69,6 +70,7 @@ class Hub:
         self._started: asyncio.Task | None = None
         self._dirty_presence: dict[int, int] = {}  # session id -> manifesto id
         self.manifesto_of: dict[int, int] = {}  # session id -> manifesto id (never changes)
+        self._probes: dict[str, asyncio.Future] = {}  # readiness probes in flight (see probe)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -150,6 +152,8 @@ class Hub:
 
     async def dispatch(self, message: dict) -> None:
         kind = message.get("type")
+        if kind == "live.probe":
+            return self._probed(message)
         room = self.rooms.get(message.get("manifesto_id"))
         if kind == "journal.event":
             if room:
@@ -183,6 +187,28 @@ class Hub:
                     await self.layer.group_discard(group, self.channel)
             except Exception:
                 log.exception("live hub: could not renew %s", group)
+
+    # ------------------------------------------------------------------ readiness
+
+    async def probe(self, timeout: float) -> None:
+        """Send a message to this process's own listener channel and wait until the reader gets it.
+
+        /readyz calls it: it proves the layer answers AND this process's reader is alive,
+        which a ping of Redis alone would not (a deaf process still pings).
+        """
+        await self.started()
+        token = secrets.token_hex(8)
+        waiter = self._probes[token] = asyncio.get_running_loop().create_future()
+        try:
+            await asyncio.wait_for(self.layer.send(self.channel, {"type": "live.probe", "token": token}), timeout)
+            await asyncio.wait_for(waiter, timeout)
+        finally:
+            self._probes.pop(token, None)
+
+    def _probed(self, message: dict) -> None:
+        waiter = self._probes.get(message.get("token"))
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     # ------------------------------------------------------------------ presence
 

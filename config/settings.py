@@ -112,12 +112,32 @@ if REDIS_URL:
             },
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_PREFIX", ""),
+        }
+    }
 else:
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# REQUIRE_SERVICES=1 (production, CI): refuse to start on the embedded default, so a missing
+# variable never turns a deployment into SQLite and an in-memory layer that only one process sees.
+if env_bool("REQUIRE_SERVICES", default=False):
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            "REQUIRE_SERVICES is on, so the environment variable DATABASE_URL must name a PostgreSQL database "
+            "(postgres://…); the database would be SQLite."
+        )
+    if not REDIS_URL:
+        raise ImproperlyConfigured(
+            "REQUIRE_SERVICES is on, so the environment variable REDIS_URL must be set (redis://…); "
+            "the channel layer would be in memory, which processes do not share."
+        )
 
 # --- Background tasks (email): immediate in the embedded default, database worker in production.
 TASKS = {
@@ -193,6 +213,9 @@ MIN_PUBLISHED_GROUP = env_int("MIN_PUBLISHED_GROUP", 5, minimum=1)
 LIVE_MAX_FRAME_BYTES = env_int("LIVE_MAX_FRAME_BYTES", 64 * 1024, minimum=1024)
 LIVE_COMMANDS_PER_SECOND = env_int("LIVE_COMMANDS_PER_SECOND", 10, minimum=1)
 LIVE_RESUME_LIMIT = env_int("LIVE_RESUME_LIMIT", 500, minimum=1)
+
+# /metrics (agora.health): with a token set, scrapes must send `Authorization: Bearer <token>`.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 LOGGING = {
     "version": 1,
