@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
-from agora import phases, registry, selectors, services
+from agora import metrics, phases, registry, selectors, services
 from agora.models import LiveSession, Participant
 from manifesto.errors import ServiceError
 from manifesto.vocabulary import COMMANDS, VocabularyError, validate_command
@@ -115,6 +115,7 @@ def read(text_data: str | None, bytes_data: bytes | None, *, rate: RateLimit) ->
     if kind == "ping":
         return PONG
     if not rate.take():
+        metrics.command_rate_limited()
         return error("rate_limited", _("Trop de messages à la fois : attendez un instant."), in_reply_to)
     data = message.get("data", {})
     if kind == "resume":
@@ -152,7 +153,21 @@ def unavailable(command_id: str | None) -> dict:
 
 
 def run(caller: Caller, command: Command) -> dict:
-    """Run one command for `caller` and return its reply. Never raises."""
+    """Run one command for `caller` and return its reply. Never raises.
+
+    Measured (agora.metrics): the time to answer, by command type (unknown types counted as
+    one label, so a client cannot grow the series), and each refusal by its error code.
+    """
+    started = time.perf_counter()
+    reply = _answer(caller, command)
+    label = command.type if command.type in COMMANDS else "unknown"
+    metrics.command_answered(label, time.perf_counter() - started)
+    if reply["type"] == "error":
+        metrics.command_refused(reply["code"])
+    return reply
+
+
+def _answer(caller: Caller, command: Command) -> dict:
     outcome = _Outcome()
     try:
         return _run(caller, command, outcome)
