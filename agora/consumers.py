@@ -9,6 +9,7 @@ transaction) and send its reply. Journal events reach the socket through the per
 import json
 import logging
 import secrets
+import time
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -18,10 +19,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agora import hub as live_hub
-from agora import permissions, pipeline, selectors, services, snapshot
+from agora import metrics, permissions, pipeline, selectors, services, snapshot
 from agora.models import LiveSession, Participant
 from agora.pipeline import error
-from manifesto.journal import encode, events_after
+from manifesto.journal import encode, events_after, with_prev
 from manifesto.models import Manifesto
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,12 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.sent_seq = 0
         self.replaying = True
         self.pending: list[tuple[int | None, str]] = []
+        self.connected_at = time.perf_counter()
         # Accept first: in a join burst the handshake must not wait for the database (daphne
         # drops handshakes that take longer than 5 s); who may stay is decided just after.
         await self.accept()
+        self.counted = True
+        metrics.socket_opened()
         self.hub = live_hub.get()
         since = self._since()
         known = self.hub.manifesto_of.get(self.session_id)
@@ -74,6 +78,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             catch_up = None
         self.hub.presence_changed(session_id=self.session_id, manifesto_id=self.manifesto_id)
         await self.resume(since, catch_up=catch_up)
+        metrics.joined(time.perf_counter() - self.connected_at)
 
     async def refuse(self) -> None:
         with translation.override(self.language):
@@ -87,6 +92,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         return self._catch_up(since)
 
     async def disconnect(self, code):
+        if getattr(self, "counted", False):
+            self.counted = False
+            metrics.socket_closed()
         if self.hub_room is not None:
             self.hub.leave(self.hub_room, self)
         if self.connection_key:
@@ -150,6 +158,11 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         except Exception:  # The socket is going away; disconnect() will unregister it.
             log.debug("live room: send to a closing socket", exc_info=True)
 
+    def pong(self) -> dict:
+        """The heartbeat's reply says how far this connection's live feed went: a client whose
+        last applied seq is behind it lost something and resumes."""
+        return {"type": "pong", "seq": None if self.replaying else self.sent_seq}
+
     async def removed(self) -> None:
         with translation.override(self.language):
             message = _("L'animation vous a retiré·e de cette séance.")
@@ -168,10 +181,15 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             if state is not None:
                 self.sent_seq = state["seq"]
                 await self.send_json(state)
+                if since is not None:
+                    metrics.resumed("snapshot")
             else:
+                metrics.resumed("events")
+                prev = since
                 for event in events:
-                    await self.send(text_data=encode(event))
-                self.sent_seq = events[-1].seq if events else since
+                    await self.send(text_data=with_prev(encode(event), prev))
+                    prev = event.seq
+                self.sent_seq = prev
                 await self.send_json({"type": "resumed", "seq": self.sent_seq})
             while self.pending:
                 seq, frame = self.pending.pop(0)
@@ -190,7 +208,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         last_seq = Manifesto.objects.values_list("last_seq", flat=True).get(pk=self.manifesto_id)
         if since is None or since < 0 or since > last_seq:
             return None, last_seq  # No seq, or one this journal never gave: start afresh.
-        return events_after(manifesto_id=self.manifesto_id, seq=since, limit=settings.LIVE_RESUME_LIMIT), last_seq
+        events = events_after(manifesto_id=self.manifesto_id, seq=since, limit=settings.LIVE_RESUME_LIMIT,
+                              session_id=self.session_id)
+        return events, last_seq
 
     def _snapshot(self) -> dict:
         with translation.override(self.language):
@@ -208,7 +228,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         """Hand the frame to the command pipeline (agora.pipeline) and send its reply."""
         with translation.override(self.language):
             step = pipeline.read(text_data, bytes_data, rate=self.rate)
-            if isinstance(step, pipeline.Resume):
+            if step is pipeline.PONG:
+                step = self.pong()
+            elif isinstance(step, pipeline.Resume):
                 return await self.resume(step.seq)
             if isinstance(step, pipeline.Command):
                 step = await database_sync_to_async(self._run_command)(step)
