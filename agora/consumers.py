@@ -12,9 +12,11 @@ import secrets
 import time
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -30,9 +32,26 @@ log = logging.getLogger(__name__)
 CLOSE_NOT_ALLOWED = 4403
 
 
+def join_hop(fn):
+    """A join's database work. On PostgreSQL it runs in the thread pool, in parallel, rather than
+    in the process's single database thread, where a join burst queued (docs/realtime.md,
+    "Joining"); SQLite, one writer at a time, keeps the single thread."""
+    return database_sync_to_async(fn, thread_sensitive=connection.vendor == "sqlite")
+
+
 class LiveRoomConsumer(AsyncWebsocketConsumer):
     # No channel per connection: the hub listens once per process (see agora.hub).
     channel_layer_alias = "live-room-uses-the-hub"
+
+    async def dispatch(self, message):
+        """Channels' dispatch hops to the database thread (close_old_connections) before EVERY
+        message, the websocket handshake included: in a join burst handshakes queued there behind
+        other joins' queries and timed out. Every database call here goes through
+        database_sync_to_async, which closes old connections itself, so the hop is skipped."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     session_id: int
     manifesto_id: int | None = None
@@ -63,14 +82,14 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             # then identify, register and read the journal in ONE database hop.
             self.hub_room = known
             await self.hub.join(known, self)
-            opened = await database_sync_to_async(self._open)(since)
+            opened = await join_hop(self._open)(since)
             if opened is None:
                 self.hub.leave(known, self)
                 self.hub_room = None
                 return await self.refuse()
             catch_up = opened
         else:
-            if await database_sync_to_async(self._identify_and_register)() is None:
+            if await join_hop(self._identify_and_register)() is None:
                 return await self.refuse()
             self.hub.manifesto_of[self.session_id] = self.manifesto_id
             self.hub_room = self.manifesto_id

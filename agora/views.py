@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from agora import permissions, phases, registry, selectors, services
 from agora.forms import AgoraForm, JoinForm, OnlineJoinForm, RegistrationForm
 from agora.models import Agora, LiveSession
-from manifesto.errors import ServiceError
+from manifesto.errors import ServiceError, refuse_if_forbidden
 from manifesto.models import Manifesto
 from manifesto.permissions import is_organiser
 
@@ -157,6 +157,7 @@ def open_session(request, slug):
     try:
         session = services.open_session(actor=request.user, agora=agora, clause_ids=clause_ids)
     except ServiceError as exc:
+        refuse_if_forbidden(exc)
         messages.error(request, exc.message)
         return redirect(agora.get_absolute_url())
     return redirect("agora:console", pk=session.pk)
@@ -193,6 +194,7 @@ def _control(request, pk, change):
     try:
         change(session)
     except ServiceError as exc:
+        refuse_if_forbidden(exc)
         messages.error(request, exc.message)
     return redirect("agora:console", pk=session.pk)
 
@@ -294,6 +296,7 @@ def _online_control(request, slug, change, done: str):
     try:
         change(manifesto)
     except ServiceError as exc:
+        refuse_if_forbidden(exc)
         messages.error(request, exc.message)
     else:
         messages.success(request, done)
@@ -390,5 +393,6 @@ def hand(request, pk):
         else:
             services.raise_hand(participant=participant)
     except ServiceError as exc:
+        refuse_if_forbidden(exc)
         messages.error(request, exc.message)
     return redirect("agora:room", pk=session.pk)

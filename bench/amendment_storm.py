@@ -226,7 +226,8 @@ async def storm(args) -> None:
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         overrides = {"SQLITE_PATH": f"{tmp}/db.sqlite3", "LIVE_COMMANDS_PER_SECOND": "50"}
         if args.database_url:
-            overrides["DATABASE_URL"] = args.database_url
+            # As in production (README): a connection pool, not a new connection per database hop.
+            overrides.update(DATABASE_URL=args.database_url, DB_POOL_SIZE="8")
         if args.redis:
             overrides.update(REDIS_URL=args.redis, CHANNEL_PREFIX=f"storm-{uuid.uuid4().hex[:8]}")
         env = server_env(**overrides)

@@ -63,7 +63,7 @@ SETUP = textwrap.dedent("""
     manifesto = text.create_manifesto(actor=organiser, title="Manifeste national", slug=f"national-{tag}")
     rooms = []
     for s in range(sessions):
-        agora = make_agora(manifesto=manifesto, facilitators=[facilitator], title=f"Agora {s + 1}")
+        agora = make_agora(manifesto=manifesto, facilitators=[facilitator], title=f"Agora {s + 1}", slug=f"agora-{tag}-{s}")
         session = services.open_session(actor=facilitator, agora=agora)
         rooms.append({"session_id": session.pk, "participants": [
             session_cookie(participant=services.join(session=session, display_name=f"P{s}-{i}"))
@@ -162,7 +162,8 @@ async def many_rooms(args) -> dict:
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         overrides = {"SQLITE_PATH": f"{tmp}/db.sqlite3"}
         if args.database_url:
-            overrides["DATABASE_URL"] = args.database_url
+            # As in production (README): a connection pool, not a new connection per database hop.
+            overrides.update(DATABASE_URL=args.database_url, DB_POOL_SIZE="8")
         if args.redis:
             overrides.update(REDIS_URL=args.redis, CHANNEL_PREFIX=f"rooms-{uuid.uuid4().hex[:8]}")
         env = server_env(**overrides)

@@ -9,7 +9,7 @@ from manifesto.admin import ReadOnlyAdminMixin as ReadOnlyMixin
 
 @admin.register(Amendment)
 class AmendmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
-    list_display = ["number", "manifesto", "kind", "clause_number", "state", "outcome", "session", "created_at"]
+    list_display = ["__str__", "manifesto", "kind", "clause_number", "state", "outcome", "session", "created_at"]
     list_filter = ["state", "outcome", "kind", "manifesto"]
     search_fields = ["text", "justification", "author__display_name"]
     list_select_related = ["manifesto", "session__agora"]

@@ -12,6 +12,8 @@ from agora.models import LiveSession
 from agora.selectors import current_participant
 from deliberation import erasure, forms, outcomes, permissions, selectors, services
 from deliberation.errors import AmendmentConflict, ServiceError
+from manifesto.errors import PermissionDenied as PermissionRefused
+from manifesto.errors import refuse_if_forbidden
 from deliberation.models import AgoraPosition, Amendment, AmendmentKind, AmendmentState
 from deliberation.permissions import Actor
 from manifesto.merge import three_way_merge
@@ -45,6 +47,7 @@ def _back(request, amendment):
 
 
 def _refused(request, error: ServiceError, amendment):
+    refuse_if_forbidden(error)
     messages.error(request, error.message)
     return _back(request, amendment)
 
@@ -133,7 +136,12 @@ def propose(request, session_pk):
     session, actor = _session(request, session_pk)
     initial = {"clause": request.GET.get("article"), "kind": request.GET.get("nature", AmendmentKind.MODIFY)}
     form = _propose_form(session, request.POST if request.method == "POST" else None, initial)
-    if request.method == "POST" and form.is_valid():
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and not permissions.is_active_participant(actor, session):
+        # Refused before the form is read: the page says to join the session first.
+        form.add_error(None, _("Rejoignez la séance pour participer."))
+        status = 403
+    elif request.method == "POST" and form.is_valid():
         try:
             amendment = services.propose_amendment(
                 actor=actor,
@@ -145,7 +153,8 @@ def propose(request, session_pk):
                 justification=form.cleaned_data["justification"],
             )
         except ServiceError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, error.message)  # what they typed stays in the form
+            status = 403 if isinstance(error, PermissionRefused) else 400
         else:
             messages.success(request, _("Votre amendement n° %(number)s est déposé.") % {"number": amendment.number})
             return redirect(amendment)
@@ -154,6 +163,7 @@ def propose(request, session_pk):
         request,
         "deliberation/propose.html",
         {"session": session, "form": form, "participant": actor.participant, "clause_texts": clauses},
+        status=status,
     )
 
 
@@ -321,6 +331,8 @@ def reopen(request, pk):
 @require_POST
 def mark_duplicate(request, pk):
     amendment, actor = _amendment(request, pk)
+    if not permissions.can_moderate(actor, amendment):  # refused before the form is read
+        raise PermissionDenied(_("Seuls les animateur·rices de l'agora peuvent faire cela."))
     form = forms.DuplicateForm(request.POST)
     original = None
     if form.is_valid():

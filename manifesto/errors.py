@@ -17,6 +17,18 @@ class PermissionDenied(ServiceError):
     default_message = _("Vous n'avez pas le droit de faire cela.")
 
 
+def refuse_if_forbidden(error: ServiceError) -> None:
+    """A refusal (who may not, or not now) becomes the site's 403 page with its sentence.
+
+    Views call it first where they catch a ServiceError: bad input is answered on the form,
+    a refusal the same way on every page (HTTP 403, templates/403.html).
+    """
+    if isinstance(error, PermissionDenied):
+        from django.core.exceptions import PermissionDenied as HttpForbidden
+
+        raise HttpForbidden(str(error.message))
+
+
 class InvalidInput(ServiceError):
     code = "invalid"
 

@@ -47,13 +47,30 @@ def server(tmp_path_factory):
         [sys.executable, str(ROOT / "manage.py"), "shell", "-c", SETUP], env=env, cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout
     with daphne(env) as base:
-        yield base, json.loads(output.strip().splitlines()[-1])
+        yield base, json.loads(output.strip().splitlines()[-1]), env
+
+
+# What the editorial collective does when it answers (the desk, deliberation/editorial/, does it
+# for real): a final outcome and its journal event, written while a reader has the page open.
+ANSWER = """
+from deliberation import outcomes, selectors
+from deliberation.models import Amendment, Outcome
+from manifesto.history import track
+from manifesto.journal import record_event
+from django.db import transaction
+with transaction.atomic():
+    amendment = selectors.with_relations().get(pk={pk})
+    outcomes.give_outcome(amendment, user=None, outcome=Outcome.SET_ASIDE, final=True, reason="Déjà couvert par l'article 2")
+    track(amendment, actor=None, reason="Réponse du collectif de rédaction").save()
+    record_event(manifesto_id=amendment.manifesto_id, type="amendment.outcome_given",
+                 data={{"amendment": selectors.public_data(amendment), "session_id": amendment.session_id, "clause_id": None, "revision": None}})
+"""
 
 
 def test_a_position_taken_in_the_room_shows_live_on_the_amendment_page_and_in_the_report(server):
     from playwright.sync_api import expect, sync_playwright
 
-    base, data = server
+    base, data, env = server
     note = "Retenu par l'Agora de Lille — transmis au collectif de rédaction"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -103,5 +120,15 @@ def test_a_position_taken_in_the_room_shows_live_on_the_amendment_page_and_in_th
             reader.goto(f"{base}/manifeste/{data['slug']}/")
             expect(reader.locator(f"#article-{data['number']} .clause-text")).to_contain_text(data["text"])
             expect(reader.locator(".answers-progress")).to_contain_text("sur 1 ont reçu leur réponse")
+
+            # The collective answers while the page is open: the progress bar follows the journal.
+            subprocess.run(
+                [sys.executable, str(ROOT / "manage.py"), "shell", "-c", ANSWER.format(pk=data["amendment"])],
+                env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+            )
+            expect(reader.locator(".answers-progress [data-progress-label]")).to_have_text(
+                "1 proposition sur 1 a reçu sa réponse", timeout=25000
+            )
+            expect(reader.locator(".answers-progress progress")).to_have_attribute("value", "1")
         finally:
             browser.close()

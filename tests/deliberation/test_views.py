@@ -59,7 +59,7 @@ def test_refused_proposal_keeps_what_was_typed(participant_client, live_session,
         reverse("deliberation:propose", args=[live_session.pk]),
         {"kind": "modify", "clause": clause.pk, "text": "Mon texte précieux.", "justification": ""},
     )
-    assert response.status_code == 200
+    assert response.status_code == 403  # refused, with the sentence, and what was typed kept
     assert "Mon texte précieux." in response.content.decode()
     assert "phase" in response.content.decode()
     assert not Amendment.objects.exists()
@@ -69,7 +69,7 @@ def test_visitor_cannot_propose(client, live_session, clause):
     response = client.post(
         reverse("deliberation:propose", args=[live_session.pk]), {"kind": "modify", "clause": clause.pk, "text": "Intrus."}
     )
-    assert response.status_code == 200
+    assert response.status_code == 403
     assert "Rejoignez la séance" in response.content.decode()
     assert not Amendment.objects.exists()
 
@@ -100,8 +100,8 @@ def test_participant_supports_and_comments_by_form(participant_client, live_sess
 
 def test_refused_support_says_why_and_changes_nothing(participant_client, live_session, participant, clause):
     amendment = propose(participant, live_session, clause)
-    response = participant_client.post(reverse("deliberation:support", args=[amendment.pk]), {"value": "pour"}, follow=True)
-    assert any("phase" in m for m in messages_of(response))
+    response = participant_client.post(reverse("deliberation:support", args=[amendment.pk]), {"value": "pour"})
+    assert response.status_code == 403 and "phase" in response.content.decode()
     assert not Support.objects.exists()
 
 
@@ -208,8 +208,8 @@ def test_facilitator_rejects_hides_reopens_marks_duplicate_and_merges_by_form(fa
 def test_participant_cannot_moderate_by_form(participant_client, live_session, participant, clause):
     amendment = propose(participant, live_session, clause)
     assert participant_client.post(reverse("deliberation:accept", args=[amendment.pk])).status_code == 404
-    response = participant_client.post(reverse("deliberation:reject", args=[amendment.pk]), {"reason": "x"}, follow=True)
-    assert any("animateur" in m for m in messages_of(response))
+    response = participant_client.post(reverse("deliberation:reject", args=[amendment.pk]), {"reason": "x"})
+    assert response.status_code == 403 and "animateur" in response.content.decode()
     assert participant_client.get(reverse("deliberation:moderation", args=[live_session.pk])).status_code == 404
     amendment.refresh_from_db()
     assert amendment.is_open
@@ -270,5 +270,6 @@ def test_admin_lists_amendments_read_only(client, organiser, live_session, parti
     organiser.save()
     client.force_login(organiser)
     page = client.get("/admin/deliberation/amendment/")
-    assert page.status_code == 200 and "Amendement n° 1" in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and '<th class="field-number">' in html and "1 amendement" in html
     assert client.get("/admin/deliberation/amendment/add/").status_code == 403
