@@ -267,9 +267,10 @@ SIGNATURE_COUNTER_COALESCE_MS = env_int("SIGNATURE_COUNTER_COALESCE_MS", 500, mi
 # pool every request opens a new connection, which dominates the cost of the signing endpoint.
 DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0, minimum=0)
 # How long a request waits for a pooled connection before the database counts as unavailable.
-# Short, because while PostgreSQL is down every command waits this long on its process's single
-# database thread: a live command must answer `unavailable` in seconds, not queue behind others.
-DB_POOL_TIMEOUT = env_int("DB_POOL_TIMEOUT", 3, minimum=1)
+# While PostgreSQL is down every live command waits this long on its process's single database
+# thread, so commands queued behind each other answer `unavailable` late; just after a restart,
+# the pool's reconnection back-off means a short wait answers `unavailable` once more.
+DB_POOL_TIMEOUT = env_int("DB_POOL_TIMEOUT", 10, minimum=1)
 if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     if DATABASES["default"].get("CONN_MAX_AGE"):
         raise ImproperlyConfigured("The environment variables DB_POOL_SIZE and DB_CONN_MAX_AGE cannot both be set.")
