@@ -276,7 +276,14 @@ SIGNATURE_COUNTER_COALESCE_MS = env_int("SIGNATURE_COUNTER_COALESCE_MS", 500, mi
 # runs in its own thread, so DB_CONN_MAX_AGE cannot reuse connections (it leaks them); without a
 # pool every request opens a new connection, which dominates the cost of the signing endpoint.
 DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0, minimum=0)
+# How long a request waits for a pooled connection before the database counts as unavailable.
+# While PostgreSQL is down every live command waits this long on its process's single database
+# thread, so commands queued behind each other answer `unavailable` late; just after a restart,
+# the pool's reconnection back-off means a short wait answers `unavailable` once more.
+DB_POOL_TIMEOUT = env_int("DB_POOL_TIMEOUT", 10, minimum=1)
 if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     if DATABASES["default"].get("CONN_MAX_AGE"):
         raise ImproperlyConfigured("The environment variables DB_POOL_SIZE and DB_CONN_MAX_AGE cannot both be set.")
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10}
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": DB_POOL_SIZE, "timeout": DB_POOL_TIMEOUT,
+    }
