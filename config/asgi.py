@@ -12,12 +12,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from agora.health import guard  # noqa: E402
 from agora.routing import websocket_urlpatterns as live_room_patterns  # noqa: E402
 from manifesto.routing import websocket_urlpatterns as manifesto_patterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # /healthz, /readyz and /metrics are answered before Django (see agora/health.py).
+        "http": guard(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(live_room_patterns + manifesto_patterns))),
     }
 )
