@@ -230,7 +230,8 @@ async def test_redis_restart_every_client_converges_and_commands_apply_at_most_o
 async def test_postgresql_restart_commands_are_unavailable_then_succeed_once(room, stack):
     stack.postgres.stop()
     try:
-        outcomes = await asyncio.gather(*(room.propose(p, f"pendant la panne de PostgreSQL {i}", command_id=f"pg-{i}")
+        outcomes = await asyncio.gather(*(room.propose(p, f"pendant la panne de PostgreSQL {i}", command_id=f"pg-{i}",
+                                                       timeout=90)
                                           for i, p in enumerate(room.participants[:5])))
         status, body = await asyncio.to_thread(stack.get, "/readyz")
         assert status == 503 and b'"database": {"status": "error"' in body.replace(b'"timeout"', b'"error"'), body
