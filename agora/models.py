@@ -90,8 +90,12 @@ class Participant(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     ess_family = models.CharField(_("famille de l'ESS"), max_length=32, choices=EssFamily.choices, blank=True)
     browser_key = models.CharField(max_length=64, db_index=True)
+    # A long-lived random cookie of the device that joined: a removed participant cannot come
+    # back from the same device with a fresh browser session unless the facilitators readmit them.
+    device_key = models.CharField(max_length=64, blank=True, db_index=True)
     joined_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    readmitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("participant·e")

@@ -278,9 +278,19 @@ def close_online_proposals(*, actor, manifesto: Manifesto) -> LiveSession:
 
 @transaction.atomic
 def join(*, session: LiveSession, display_name: str, organisation: str = "", ess_family: str = "",
-         browser_key: str | None = None) -> Participant:
-    """Join without an account; the caller binds the returned participant's browser_key to the browser session."""
+         browser_key: str | None = None, device_key: str = "") -> Participant:
+    """Join without an account; the caller binds the returned participant's browser_key to the browser session.
+
+    `device_key` is the device's long-lived cookie: a device whose participant was removed from
+    this session may not join it again until the facilitators readmit them.
+    """
     session = _lock_open(session)
+    if device_key and Participant.objects.filter(
+        session=session, device_key=device_key, removed_at__isnull=False, readmitted_at__isnull=True
+    ).exists():
+        raise PermissionDenied(
+            _("L'animation vous a retiré·e de cette séance : vous pourrez la rejoindre si elle vous réadmet.")
+        )
     display_name = " ".join((display_name or "").split())
     if not display_name:
         raise InvalidInput(_("Indiquez le nom sous lequel vous apparaîtrez."))
@@ -291,6 +301,7 @@ def join(*, session: LiveSession, display_name: str, organisation: str = "", ess
     return Participant.objects.create(
         session=session, display_name=display_name, organisation=" ".join((organisation or "").split())[:200],
         ess_family=ess_family or "", browser_key=browser_key or secrets.token_urlsafe(24),
+        device_key=device_key or "",
     )
 
 
@@ -308,6 +319,22 @@ def remove_participant(*, actor, session: LiveSession, participant_id: int) -> P
     if had_hand or had_floor:
         _record_queue(session)
     transaction.on_commit(lambda: _kick(session, participant.pk))
+    return participant
+
+
+@transaction.atomic
+def readmit_participant(*, actor, session: LiveSession, participant_id: int) -> Participant:
+    """Let a removed participant's device join this session again (as a new participant)."""
+    _require_facilitator(actor, session)
+    session = _lock_open(session)
+    participant = Participant.objects.select_for_update().filter(
+        session=session, pk=participant_id, removed_at__isnull=False
+    ).first()
+    if participant is None:
+        raise InvalidInput(_("Cette personne n'a pas été retirée de la séance."))
+    if participant.readmitted_at is None:
+        participant.readmitted_at = timezone.now()
+        participant.save(update_fields=["readmitted_at"])
     return participant
 
 

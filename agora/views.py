@@ -6,6 +6,8 @@ JavaScript; with it, live.js sends the same change as a websocket command.
 
 import csv
 import io
+import re
+import secrets
 
 import segno
 from django.conf import settings
@@ -166,8 +168,9 @@ def console(request, pk):
     clauses = session.scope.order_by("section__position", "position") if session.scope.exists() else \
         session.agora.manifesto.clauses.order_by("section__position", "position")
     participants = session.participants.filter(removed_at__isnull=True).order_by("display_name")
+    removed = session.participants.filter(removed_at__isnull=False, readmitted_at__isnull=True).order_by("display_name")
     return render(request, "agora/console.html", _live_context(
-        request, session, clauses=clauses, participants=participants, role="facilitator"))
+        request, session, clauses=clauses, participants=participants, removed=removed, role="facilitator"))
 
 
 @login_required
@@ -224,7 +227,7 @@ def control_timer(request, pk):
 @require_POST
 def control_queue(request, pk):
     # One form, one button per action: op is "give:<id>", "give:" (take the floor back),
-    # "lower:<id>", "remove:<id>" or "clear".
+    # "lower:<id>", "remove:<id>", "readmit:<id>" or "clear".
     action, _sep, target = request.POST.get("op", "").partition(":")
     participant_id = _int_or_none(target)
 
@@ -237,6 +240,8 @@ def control_queue(request, pk):
             services.clear_queue(actor=request.user, session=s)
         elif action == "remove" and participant_id:
             services.remove_participant(actor=request.user, session=s, participant_id=participant_id)
+        elif action == "readmit" and participant_id:
+            services.readmit_participant(actor=request.user, session=s, participant_id=participant_id)
 
     return _control(request, pk, change)
 
@@ -262,15 +267,17 @@ def online(request, slug):
         if participant is not None:
             return redirect("agora:room", pk=session.pk)
         if form.is_valid():
+            device = _device_key(request)
             try:
                 participant = services.join(
                     session=session, display_name=form.cleaned_data["display_name"],
-                    organisation=form.cleaned_data["organisation"], ess_family=form.cleaned_data["ess_family"])
+                    organisation=form.cleaned_data["organisation"], ess_family=form.cleaned_data["ess_family"],
+                    device_key=device)
             except ServiceError as exc:
                 form.add_error(None, exc.message)
             else:
                 services.remember_participant(request.session, participant)
-                return redirect("agora:room", pk=session.pk)
+                return _with_device_cookie(redirect("agora:room", pk=session.pk), device)
     return render(request, "agora/online.html", {
         "manifesto": manifesto,
         "session": session,
@@ -313,6 +320,24 @@ def online_close(request, slug):
 
 # ------------------------------------------------------------------------- participants
 
+DEVICE_COOKIE = "coecrire_device"
+DEVICE_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def _device_key(request) -> str:
+    """This device's long-lived key (a random cookie, nothing else about the device), or a new one."""
+    key = request.COOKIES.get(DEVICE_COOKIE, "")
+    return key if DEVICE_KEY.fullmatch(key) else secrets.token_urlsafe(24)
+
+
+def _with_device_cookie(response, device: str):
+    response.set_cookie(
+        DEVICE_COOKIE, device, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
 
 def join(request, code=""):
     initial = {"code": selectors.normalise_code(code or request.GET.get("code", ""))}
@@ -325,15 +350,17 @@ def join(request, code=""):
             existing = selectors.current_participant(request, session)
             if existing is not None:
                 return redirect("agora:room", pk=session.pk)
+            device = _device_key(request)
             try:
                 participant = services.join(
                     session=session, display_name=form.cleaned_data["display_name"],
-                    organisation=form.cleaned_data["organisation"], ess_family=form.cleaned_data["ess_family"])
+                    organisation=form.cleaned_data["organisation"], ess_family=form.cleaned_data["ess_family"],
+                    device_key=device)
             except ServiceError as exc:
                 form.add_error(None, exc.message)
             else:
                 services.remember_participant(request.session, participant)
-                return redirect("agora:room", pk=session.pk)
+                return _with_device_cookie(redirect("agora:room", pk=session.pk), device)
     return render(request, "agora/join.html", {"form": form})
 
 

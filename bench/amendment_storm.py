@@ -67,7 +67,7 @@ SETUP = textwrap.dedent("""
     words = sys.argv[3].split()
     organiser = make_user("organisatrice")
     facilitator = make_user("animatrice", first_name="Fatou")
-    manifesto = text.create_manifesto(actor=organiser, title="Manifeste de l'orage", slug="orage")
+    manifesto = text.create_manifesto(actor=organiser, title="Manifeste de l'orage", slug="orage", decision_mode="room")
     rng = random.Random(1)
     for s in range(max(1, clauses // 10)):
         section = text.add_section(actor=organiser, manifesto=manifesto, title=f"Partie {s + 1}")

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -188,9 +189,26 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "manifesto:home"
 LOGOUT_REDIRECT_URL = "manifesto:home"
 
+# A keyed hash of each signatory's normalised address outlives erasure, so that one mailbox is
+# never counted twice while nothing readable remains (docs/privacy in the README). A dedicated
+# secret: rotating SECRET_KEY must not let erased signatories sign again.
+EMAIL_DIGEST_KEY = env_str("EMAIL_DIGEST_KEY") or f"email-digest:{SECRET_KEY}"
+
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", default=False) else None
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# Behind a TLS proxy, plain HTTP is redirected and browsers are told to use HTTPS only (HSTS).
+# Health and metrics probes come from inside, over HTTP: they are never redirected.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=BEHIND_TLS_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if BEHIND_TLS_PROXY else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=BEHIND_TLS_PROXY)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Breakdowns of opinions (supports, votes) by ESS family or territory leave out groups of fewer
+# voices than this, so that a small group's opinion cannot be read off (docs/privacy.md).
+MIN_PUBLISHED_GROUP = env_int("MIN_PUBLISHED_GROUP", 5, minimum=1)
 
 # --- Live room.
 LIVE_MAX_FRAME_BYTES = env_int("LIVE_MAX_FRAME_BYTES", 64 * 1024, minimum=1024)
@@ -203,8 +221,10 @@ METRICS_TOKEN = env_str("METRICS_TOKEN")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_refusals": {"()": "config.logfilters.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
 }
 # A connection not refreshed for this long (its process died) no longer counts as present.
 LIVE_PRESENCE_TIMEOUT = env_int("LIVE_PRESENCE_TIMEOUT", 60, minimum=5)

@@ -7,6 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Deliberation's pages under agoras/ and manifeste/ (agora report, collective): before those apps'.
+    path("", include("deliberation.answers.urls")),
     path("agoras/", include("agora.urls")),
     path("deliberation/", include("deliberation.urls")),
     path("signer/", include("manifesto.signatures.urls")),

@@ -1,23 +1,16 @@
-"""Read-mostly admin: changes go through deliberation.services, so the admin shows and searches."""
+"""Read-only admin: changes go through deliberation.services, so the admin shows and searches."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from deliberation.models import Amendment, Comment, Support
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from deliberation.models import AgoraPosition, Amendment, Comment, Support
+from manifesto.admin import ReadOnlyAdminMixin as ReadOnlyMixin
 
 
 @admin.register(Amendment)
 class AmendmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
-    list_display = ["number", "manifesto", "kind", "clause_number", "state", "session", "created_at"]
-    list_filter = ["state", "kind", "manifesto"]
+    list_display = ["number", "manifesto", "kind", "clause_number", "state", "outcome", "session", "created_at"]
+    list_filter = ["state", "outcome", "kind", "manifesto"]
     search_fields = ["text", "justification", "author__display_name"]
     list_select_related = ["manifesto", "session__agora"]
 
@@ -32,3 +25,10 @@ class SupportAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class CommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["amendment", "stance", "created_at"]
     search_fields = ["text"]
+
+
+@admin.register(AgoraPosition)
+class AgoraPositionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["amendment", "agora", "position", "decided_at"]
+    list_filter = ["position", "agora"]
+    list_select_related = ["amendment", "agora"]

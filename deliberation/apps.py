@@ -11,3 +11,5 @@ class DeliberationConfig(AppConfig):
         from deliberation import commands  # noqa: F401
         # Lists the clause's amendments on manifesto's clause page.
         from deliberation import panels  # noqa: F401
+        # The collective's progress bar on manifesto's reading page.
+        from deliberation.answers import views  # noqa: F401

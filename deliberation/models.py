@@ -22,6 +22,21 @@ class AmendmentState(models.TextChoices):
     MERGED = "merged", _("Fusionné")
     WITHDRAWN = "withdrawn", _("Retiré")
     HIDDEN = "hidden", _("Masqué")
+    # Collective mode: the agora retained it and passed it on to the editorial collective; the text did not change.
+    RETAINED = "retained", _("Retenu par l'agora")
+
+
+class Outcome(models.TextChoices):
+    """The public answer to a proposal (suite donnée). Final only when `outcome_final` is set:
+    given by the collective, or by the room in room mode (see docs/process.md)."""
+
+    PENDING = "pending", _("En attente")
+    INTEGRATED = "integrated", _("Intégré")
+    INTEGRATED_MODIFIED = "integrated_modified", _("Intégré modifié")
+    MERGED = "merged", _("Fusionné")
+    DUPLICATE = "duplicate", _("Doublon")
+    SET_ASIDE = "set_aside", _("Écarté")
+    NOT_RETAINED = "not_retained", _("Non retenu par l'agora")
 
 
 class Amendment(models.Model):
@@ -75,6 +90,28 @@ class Amendment(models.Model):
         "manifesto.Clause", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     applied_with_merge = models.BooleanField(default=False)
+
+    # The public answer (suite donnée). `applied_clause` / `applied_revision` above stay the link
+    # to the revision its words went into, whoever integrated it (the room or the collective).
+    outcome = models.CharField(_("suite donnée"), max_length=24, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_reason = models.TextField(_("motif de la suite donnée"), blank=True)
+    outcome_at = models.DateTimeField(_("date de la suite donnée"), null=True, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # True when the answer is final: given by the collective, or by the room in room mode.
+    # An agora's "non retenu" in collective mode is public but not final: the collective may still take it up.
+    outcome_final = models.BooleanField(_("suite définitive"), default=False)
+    # The article its words went into (integrated / integrated with modification).
+    outcome_clause = models.ForeignKey(
+        "manifesto.Clause", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Merged with / duplicate of this amendment.
+    outcome_related = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="related_outcomes"
+    )
+    # Set when the collective defers its answer ("à reprendre plus tard"); cleared by an answer.
+    deferred_at = models.DateTimeField(_("reporté le"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposé le"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -82,7 +119,11 @@ class Amendment(models.Model):
     class Meta:
         ordering = ["manifesto", "number"]
         constraints = [models.UniqueConstraint(fields=["manifesto", "number"], name="amendment_number_unique")]
-        indexes = [models.Index(fields=["clause", "state"]), models.Index(fields=["session", "state"])]
+        indexes = [
+            models.Index(fields=["clause", "state"]),
+            models.Index(fields=["session", "state"]),
+            models.Index(fields=["manifesto", "outcome"]),
+        ]
         verbose_name = _("amendement")
         verbose_name_plural = _("amendements")
 
@@ -107,6 +148,44 @@ class Amendment(models.Model):
     @property
     def agora(self):
         return self.session.agora if self.session_id else None
+
+
+class PositionKind(models.TextChoices):
+    """An agora's position on an amendment in collective mode (position de l'agora)."""
+
+    RETAINED = "retained", _("Retenu par l'agora")
+    NOT_RETAINED = "not_retained", _("Non retenu par l'agora")
+    DUPLICATE = "duplicate", _("Doublon")
+    MERGED = "merged", _("Fusionné dans un compromis")
+    HIDDEN = "hidden", _("Masqué")
+
+
+class AgoraPosition(models.Model):
+    """What one agora decided on one amendment in collective mode, with the room's tally frozen
+    at that moment: {"pour", "contre", "abstention", "by_family": {family: totals},
+    "by_territory": {territory: totals}}. The text does not change; the collective reads it."""
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="positions")
+    agora = models.ForeignKey("agora.Agora", on_delete=models.CASCADE, related_name="positions")
+    session = models.ForeignKey(
+        "agora.LiveSession", on_delete=models.SET_NULL, null=True, blank=True, related_name="positions"
+    )
+    position = models.CharField(_("position"), max_length=16, choices=PositionKind.choices)
+    reason = models.TextField(_("motif"), blank=True)
+    tally = models.JSONField(_("décompte"), default=dict)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("décidé le"))
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["amendment", "agora"], name="agora_position_unique")]
+        verbose_name = _("position de l'agora")
+        verbose_name_plural = _("positions des agoras")
+
+    def __str__(self) -> str:
+        return f"{self.agora} — {self.amendment} — {self.get_position_display()}"
 
 
 class SupportValue(models.TextChoices):

@@ -5,12 +5,16 @@ from collections import OrderedDict
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from deliberation import outcomes
 from deliberation.models import Amendment, AmendmentKind, AmendmentState, Comment, Support, SupportValue
 from deliberation.permissions import Actor, can_moderate, can_view_amendment, is_author
 from manifesto.diff import render_diff
+from manifesto.disclosure import publishable_groups
+from manifesto.services import in_site_language
 
 STATE_ORDER = [
     AmendmentState.OPEN,
+    AmendmentState.RETAINED,
     AmendmentState.ACCEPTED,
     AmendmentState.MERGED,
     AmendmentState.DUPLICATE,
@@ -23,7 +27,9 @@ SUPPORT_VALUES = [v.value for v in SupportValue]
 
 def with_relations(queryset=None):
     queryset = Amendment.objects.all() if queryset is None else queryset
-    return queryset.select_related("session__agora", "author", "author_user", "clause", "section", "manifesto")
+    return queryset.select_related(
+        "session__agora", "author", "author_user", "clause", "section", "manifesto", "outcome_clause", "outcome_related"
+    )
 
 
 def proposed_text(amendment: Amendment) -> str:
@@ -69,6 +75,11 @@ def public_data(amendment: Amendment) -> dict:
         "duplicate_of": amendment.duplicate_of_id,
         "merged_into": amendment.merged_into_id,
         "url": amendment.get_absolute_url(),
+        # The public answer (suite donnée), final only when given by the collective or, in room
+        # mode, by the room; `answer` says it in words ("doublon de n° 12").
+        "outcome": amendment.outcome,
+        "outcome_final": amendment.outcome_final,
+        "answer": in_site_language(outcomes.answer(amendment)),
     }
 
 
@@ -87,12 +98,28 @@ def data_for(amendment: Amendment, actor: Actor, *, as_moderator: bool = False) 
     return data
 
 
+def frozen_tally(amendment: Amendment) -> dict:
+    """The room's voices on an amendment now, to be frozen into the agora's position:
+    {"pour", "contre", "abstention", "by_family": {family: totals}, "by_territory": {territory: totals}}.
+
+    A voice's territory is its agora's (département, else région): participants join without
+    an account and are not asked where they live.
+    """
+    totals, by_family = support_totals(amendment)
+    agora = amendment.agora
+    territory = (agora.departement or agora.region) if agora is not None else ""
+    return {**totals, "by_family": by_family, "by_territory": {territory: dict(totals)} if any(totals.values()) else {}}
+
+
 def empty_totals() -> dict:
     return {value: 0 for value in SUPPORT_VALUES}
 
 
 def support_totals(amendment: Amendment) -> tuple[dict, dict]:
-    """(totals, by_family): counts of pour/contre/abstention, overall and per ESS family ("" when unknown)."""
+    """(totals, by_family): counts of pour/contre/abstention, overall and per ESS family ("" when unknown).
+
+    `by_family` is publishable: families with too few voices are left out (manifesto.disclosure).
+    """
     totals = empty_totals()
     by_family: dict[str, dict] = {}
     rows = (
@@ -104,7 +131,7 @@ def support_totals(amendment: Amendment) -> tuple[dict, dict]:
     for value, family, count in rows:
         totals[value] += count
         by_family.setdefault(family or "", empty_totals())[value] += count
-    return totals, by_family
+    return totals, publishable_groups(by_family)
 
 
 def _with_totals(queryset):
@@ -131,7 +158,7 @@ def amendments_for_session(session, viewer, *, as_moderator: bool = False) -> li
     queryset = Amendment.objects.filter(session=session)
     if not as_moderator:
         queryset = visible(queryset, viewer)
-    return list(_with_totals(with_relations(queryset)).order_by("number"))
+    return list(_with_totals(with_relations(queryset)).prefetch_related("positions__agora").order_by("number"))
 
 
 def amendments_for_clause(clause, viewer) -> "OrderedDict[str, list[Amendment]]":
@@ -143,7 +170,9 @@ def amendments_for_clause(clause, viewer) -> "OrderedDict[str, list[Amendment]]"
     """
     queryset = Amendment.objects.filter(clause=clause)
     groups: OrderedDict[str, list[Amendment]] = OrderedDict()
-    amendments = list(_with_totals(with_relations(visible(queryset, viewer))).order_by("number"))
+    amendments = list(
+        _with_totals(with_relations(visible(queryset, viewer))).prefetch_related("positions__agora").order_by("number")
+    )
     for state in STATE_ORDER:
         in_state = [a for a in amendments if a.state == state]
         if in_state:
@@ -237,7 +266,7 @@ def comments_by_amendment(amendment_ids: list[int]) -> dict[int, list[dict]]:
 
 
 def support_breakdowns(amendment_ids: list[int]) -> dict[int, dict]:
-    """{amendment id: {ess_family or "": totals}} for many amendments in one query."""
+    """{amendment id: {ess_family or "": totals}} for many amendments in one query, publishable only."""
     breakdowns: dict[int, dict] = {}
     rows = (
         Support.objects.filter(amendment_id__in=amendment_ids)
@@ -247,4 +276,4 @@ def support_breakdowns(amendment_ids: list[int]) -> dict[int, dict]:
     )
     for amendment_id, value, family, count in rows:
         breakdowns.setdefault(amendment_id, {}).setdefault(family or "", empty_totals())[value] += count
-    return breakdowns
+    return {amendment_id: publishable_groups(groups) for amendment_id, groups in breakdowns.items()}

@@ -16,22 +16,27 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from agora import phases
 from agora.models import LiveSession
-from deliberation import permissions, selectors
+from deliberation import outcomes, permissions, selectors
 from deliberation.errors import AmendmentClosed, AmendmentConflict, ClauseConflict, InvalidInput, PermissionDenied, WrongPhase
 from deliberation.models import (
+    AgoraPosition,
     Amendment,
     AmendmentKind,
     AmendmentState,
     Comment,
     CommentStance,
+    Outcome,
+    PositionKind,
     Support,
     SupportValue,
 )
 from deliberation.permissions import Actor
 from manifesto import services as text_services
+from manifesto.history import track
 from manifesto.journal import record_event
 from manifesto.merge import three_way_merge
 from manifesto.services import in_site_language
@@ -41,8 +46,16 @@ MAX_JUSTIFICATION_LENGTH = 2000
 MAX_COMMENT_LENGTH = 1000
 MAX_REASON_LENGTH = 500
 
-# The states a facilitator may reopen from. Accepted is final: the text already changed.
-REOPENABLE = {AmendmentState.REJECTED, AmendmentState.DUPLICATE, AmendmentState.MERGED, AmendmentState.HIDDEN}
+# The states a facilitator may reopen from. Accepted is final: the text already changed. Retained
+# (collective mode) is the agora's position only, which the room may reconsider until the
+# collective answers.
+REOPENABLE = {
+    AmendmentState.REJECTED,
+    AmendmentState.DUPLICATE,
+    AmendmentState.MERGED,
+    AmendmentState.HIDDEN,
+    AmendmentState.RETAINED,
+}
 
 
 # ------------------------------------------------------------------------- checks
@@ -136,14 +149,55 @@ def _clean_reason(text: str, *, required: bool) -> str:
     )
 
 
-def _track(instance, actor: Actor, reason: str):
-    instance._history_user = actor.user if actor.signed_in else None
-    instance._change_reason = reason
-    return instance
-
-
 def _locked(amendment: Amendment) -> Amendment:
     return selectors.with_relations(Amendment.objects.select_for_update(of=("self",))).get(pk=amendment.pk)
+
+
+def _require_not_answered(amendment: Amendment) -> None:
+    if amendment.outcome_final and outcomes.decided_by_collective(amendment):
+        raise AmendmentClosed(
+            _("Le collectif de rédaction a déjà répondu à l'amendement n° %(number)s.") % {"number": amendment.number}
+        )
+
+
+def _take_position(actor: Actor, amendment: Amendment, kind: str, reason: str = "") -> AgoraPosition:
+    """Collective mode: the facilitator's decision becomes the agora's position, with the room's
+    tally frozen now. The text does not change; the amendment goes to the editorial collective."""
+    _require_not_answered(amendment)
+    agora = amendment.agora
+    if agora is None:
+        raise PermissionDenied(_("Cet amendement n'a pas été déposé dans une agora : seul le collectif de rédaction y répond."))
+    user = actor.user if actor.signed_in else None
+    now = timezone.now()
+    position, _created = AgoraPosition.objects.update_or_create(
+        amendment=amendment,
+        agora=agora,
+        defaults={
+            "session_id": amendment.session_id,
+            "position": kind,
+            "reason": reason,
+            "tally": selectors.frozen_tally(amendment),
+            "decided_by": user,
+            "decided_at": now,
+        },
+    )
+    _decide(amendment, actor, outcomes.POSITION_STATE[kind], reason)
+    if kind in outcomes.NOT_CARRIED:
+        outcomes.give_outcome(amendment, user=user, outcome=Outcome.NOT_RETAINED, final=False, reason=reason)
+    else:
+        outcomes.clear_outcome(amendment)
+    return position
+
+
+def _journal_position(amendment: Amendment, position: AgoraPosition) -> None:
+    _journal("amendment.position_taken", amendment, position=outcomes.position_data(position))
+
+
+def _position_reason(amendment: Amendment, position: AgoraPosition) -> str:
+    """ "Amendement n° 12 : Retenu par l'Agora de Lille — transmis au collectif de rédaction" """
+    return in_site_language(_lazy("Position de l'agora : %(note)s")) % {
+        "note": in_site_language(outcomes.position_note(position))
+    }
 
 
 def _journal(event_type: str, amendment: Amendment, **extra) -> None:
@@ -229,7 +283,7 @@ def propose_amendment(
         text=text,
         justification=justification,
     )
-    _track(amendment, actor, in_site_language(_lazy("Amendement proposé"))).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Amendement proposé"))).save()
     _journal("amendment.proposed", amendment)
     return amendment
 
@@ -257,7 +311,7 @@ def edit_amendment(
     amendment.justification = _clean_justification(justification)
     if amendment.kind == AmendmentKind.MODIFY and amendment.text == amendment.base_text:
         raise InvalidInput(_("Votre proposition ne change pas le texte de l'article."))
-    _track(amendment, actor, in_site_language(_lazy("Amendement modifié par son auteur·rice"))).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Amendement modifié par son auteur·rice"))).save()
     _journal("amendment.edited", amendment)
     return amendment
 
@@ -270,7 +324,7 @@ def withdraw_amendment(*, actor: Actor, amendment: Amendment) -> Amendment:
     _require_participant(actor, amendment.session, "amendment.withdraw")
     _require_open(amendment)
     amendment.state = AmendmentState.WITHDRAWN
-    _track(amendment, actor, in_site_language(_lazy("Amendement retiré par son auteur·rice"))).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Amendement retiré par son auteur·rice"))).save()
     _journal("amendment.withdrawn", amendment)
     return amendment
 
@@ -326,6 +380,8 @@ class Acceptance:
     clause: Clause | None  # the clause as it now stands (None after a deletion)
     merged: bool  # the clause had changed since the amendment's base; both changes were kept
     resolved: bool  # the facilitator wrote the merged text after a conflict
+    # Collective mode: the agora's position; the text did not change (clause is None).
+    position: AgoraPosition | None = None
 
 
 @transaction.atomic
@@ -343,6 +399,13 @@ def accept_amendment(
     _require_moderator(actor, amendment)
     _require_open(amendment)
     _require_drafting(amendment.manifesto)
+    if outcomes.decided_by_collective(amendment):
+        if resolved_text is not None:
+            raise InvalidInput(_("Dans ce manifeste, seul le collectif de rédaction modifie le texte."))
+        position = _take_position(actor, amendment, PositionKind.RETAINED)
+        track(amendment, actor=actor, reason=_position_reason(amendment, position)).save()
+        _journal_position(amendment, position)
+        return Acceptance(amendment=amendment, clause=None, merged=False, resolved=False, position=position)
     label = _label(amendment)
     reason = in_site_language(_lazy("%(amendment)s adopté")) % {"amendment": label}
     merged = resolved = False
@@ -400,7 +463,10 @@ def accept_amendment(
     amendment.applied_revision = clause.revision if clause is not None else None
     amendment.applied_clause = clause
     amendment.applied_with_merge = merged or resolved
-    _track(amendment, actor, reason).save()
+    outcomes.give_outcome(
+        amendment, user=actor.user if actor.signed_in else None, outcome=Outcome.INTEGRATED, final=True, clause=clause
+    )
+    track(amendment, actor=actor, reason=reason).save()
     _journal(
         "amendment.accepted",
         amendment,
@@ -417,8 +483,14 @@ def reject_amendment(*, actor: Actor, amendment: Amendment, reason: str) -> Amen
     _require_moderator(actor, amendment)
     _require_open(amendment)
     reason = _clean_reason(reason, required=True)
+    if outcomes.decided_by_collective(amendment):
+        position = _take_position(actor, amendment, PositionKind.NOT_RETAINED, reason)
+        track(amendment, actor=actor, reason=in_site_language(_lazy("Non retenu par l'agora : %(reason)s")) % {"reason": reason}).save()
+        _journal_position(amendment, position)
+        return amendment
     _decide(amendment, actor, AmendmentState.REJECTED, reason)
-    _track(amendment, actor, in_site_language(_lazy("Rejeté : %(reason)s")) % {"reason": reason}).save()
+    outcomes.give_outcome(amendment, user=actor.user, outcome=Outcome.SET_ASIDE, final=True, reason=reason)
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Rejeté : %(reason)s")) % {"reason": reason}).save()
     _journal("amendment.rejected", amendment)
     return amendment
 
@@ -431,8 +503,15 @@ def mark_duplicate(*, actor: Actor, amendment: Amendment, duplicate_of: Amendmen
     if duplicate_of.pk == amendment.pk or duplicate_of.manifesto_id != amendment.manifesto_id:
         raise InvalidInput(_("Choisissez un autre amendement de ce manifeste."))
     amendment.duplicate_of = duplicate_of
+    reason = in_site_language(_lazy("Doublon de l'amendement n° %(number)s")) % {"number": duplicate_of.number}
+    if outcomes.decided_by_collective(amendment):
+        position = _take_position(actor, amendment, PositionKind.DUPLICATE)
+        track(amendment, actor=actor, reason=reason).save()
+        _journal_position(amendment, position)
+        return amendment
     _decide(amendment, actor, AmendmentState.DUPLICATE)
-    _track(amendment, actor, in_site_language(_lazy("Doublon de l'amendement n° %(number)s")) % {"number": duplicate_of.number}).save()
+    outcomes.give_outcome(amendment, user=actor.user, outcome=Outcome.DUPLICATE, final=True, related=duplicate_of)
+    track(amendment, actor=actor, reason=reason).save()
     _journal("amendment.marked_duplicate", amendment)
     return amendment
 
@@ -453,6 +532,7 @@ def merge_amendments(*, actor: Actor, amendments: list[Amendment], text: str, ju
     for original in originals:
         _require_moderator(actor, original)
         _require_open(original)
+        _require_not_answered(original)
     first = originals[0]
     if any(o.kind == AmendmentKind.INSERT for o in originals) or len({o.clause_id for o in originals}) != 1:
         raise InvalidInput(_("On ne fusionne que des amendements qui portent sur le même article."))
@@ -479,12 +559,20 @@ def merge_amendments(*, actor: Actor, amendments: list[Amendment], text: str, ju
         justification=justification,
     )
     numbers = ", ".join(f"n° {o.number}" for o in originals)
-    _track(compromise, actor, in_site_language(_lazy("Compromis des amendements %(numbers)s")) % {"numbers": numbers}).save()
+    track(compromise, actor=actor, reason=in_site_language(_lazy("Compromis des amendements %(numbers)s")) % {"numbers": numbers}).save()
     _journal("amendment.proposed", compromise)
+    collective = outcomes.decided_by_collective(first)
     for original in originals:
         original.merged_into = compromise
+        reason = in_site_language(_lazy("Fusionné dans l'amendement n° %(number)s")) % {"number": compromise.number}
+        if collective:
+            position = _take_position(actor, original, PositionKind.MERGED)
+            track(original, actor=actor, reason=reason).save()
+            _journal_position(original, position)
+            continue
         _decide(original, actor, AmendmentState.MERGED)
-        _track(original, actor, in_site_language(_lazy("Fusionné dans l'amendement n° %(number)s")) % {"number": compromise.number}).save()
+        outcomes.give_outcome(original, user=actor.user, outcome=Outcome.MERGED, final=True, related=compromise)
+        track(original, actor=actor, reason=reason).save()
         _journal("amendment.merged", original)
     return compromise
 
@@ -497,8 +585,16 @@ def hide_amendment(*, actor: Actor, amendment: Amendment, reason: str) -> Amendm
     if amendment.state in (AmendmentState.ACCEPTED, AmendmentState.HIDDEN):
         raise AmendmentClosed(_("Cet amendement ne peut pas être masqué."))
     reason = _clean_reason(reason, required=True)
+    history_reason = in_site_language(_lazy("Masqué : %(reason)s")) % {"reason": reason}
+    if outcomes.decided_by_collective(amendment):
+        position = _take_position(actor, amendment, PositionKind.HIDDEN, reason)
+        track(amendment, actor=actor, reason=history_reason).save()
+        _journal_position(amendment, position)
+        return amendment
     _decide(amendment, actor, AmendmentState.HIDDEN, reason)
-    _track(amendment, actor, in_site_language(_lazy("Masqué : %(reason)s")) % {"reason": reason}).save()
+    # The public answer does not repeat the reason for hiding (for its author and the facilitators).
+    outcomes.give_outcome(amendment, user=actor.user, outcome=Outcome.SET_ASIDE, final=True, reason=reason)
+    track(amendment, actor=actor, reason=history_reason).save()
     _journal("amendment.hidden", amendment)
     return amendment
 
@@ -509,9 +605,62 @@ def reopen_amendment(*, actor: Actor, amendment: Amendment) -> Amendment:
     _require_moderator(actor, amendment)
     if amendment.state not in REOPENABLE:
         raise AmendmentClosed(_("Cet amendement ne peut pas être rouvert."))
+    _require_not_answered(amendment)
     amendment.duplicate_of = None
     amendment.merged_into = None
+    # The agora reconsiders: its position is withdrawn until it takes a new one.
+    AgoraPosition.objects.filter(amendment=amendment).delete()
+    outcomes.clear_outcome(amendment)
     _decide(amendment, actor, AmendmentState.OPEN)
-    _track(amendment, actor, in_site_language(_lazy("Rouvert"))).save()
+    track(amendment, actor=actor, reason=in_site_language(_lazy("Rouvert"))).save()
     _journal("amendment.reopened", amendment)
     return amendment
+
+
+# ------------------------------------------------------------------------- the decision mode
+
+
+@transaction.atomic
+def set_decision_mode(*, actor, manifesto: Manifesto, decision_mode: str) -> Manifesto:
+    """The organiser chooses who turns decisions into the text: the room or the collective.
+
+    It lives here rather than in manifesto because what makes a change unsafe is deliberation's:
+    refused while the text is frozen, while a live session is open (the room would be told one
+    thing and see another), and, from collective to room, while amendments carry an agora's
+    position the collective has not answered (no one would answer them, and their public state
+    "transmis au collectif" would become false). Going to collective mode loses nothing: what
+    the room decided keeps its final answer.
+    """
+    from agora.models import LiveSession
+    from manifesto import permissions as manifesto_permissions
+    from manifesto.models import DecisionMode
+
+    if not manifesto_permissions.can_manage_collective(actor, manifesto):
+        raise PermissionDenied(_("Seuls les organisateur·rices choisissent qui décide du texte."))
+    if decision_mode not in DecisionMode.values:
+        raise InvalidInput(_("Mode de décision inconnu."))
+    manifesto = Manifesto.objects.select_for_update().get(pk=manifesto.pk)
+    if manifesto.decision_mode == decision_mode:
+        return manifesto
+    _require_drafting(manifesto)
+    if LiveSession.objects.filter(agora__manifesto=manifesto, closed_at__isnull=True).exists():
+        raise PermissionDenied(_("Une séance en direct est ouverte : changez de mode quand toutes les séances sont closes."))
+    if decision_mode == DecisionMode.ROOM:
+        waiting = Amendment.objects.filter(manifesto=manifesto, positions__isnull=False, outcome_final=False).distinct().count()
+        if waiting:
+            raise PermissionDenied(
+                ngettext(
+                    "%(count)d amendement porte la position d'une agora et attend la réponse du collectif de rédaction : répondez-y avant de confier le texte aux séances.",
+                    "%(count)d amendements portent la position d'une agora et attendent la réponse du collectif de rédaction : répondez-y avant de confier le texte aux séances.",
+                    waiting,
+                )
+                % {"count": waiting}
+            )
+    manifesto.decision_mode = decision_mode
+    manifesto.save(update_fields=["decision_mode"])
+    record_event(
+        manifesto_id=manifesto.pk,
+        type="manifesto.decision_mode_changed",
+        data={"decision_mode": decision_mode, "label": in_site_language(DecisionMode(decision_mode).label)},
+    )
+    return manifesto

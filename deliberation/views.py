@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from agora.models import LiveSession
 from agora.selectors import current_participant
-from deliberation import forms, permissions, selectors, services
+from deliberation import forms, outcomes, permissions, selectors, services
 from deliberation.errors import AmendmentConflict, ServiceError
-from deliberation.models import Amendment, AmendmentKind, AmendmentState
+from deliberation.models import AgoraPosition, Amendment, AmendmentKind, AmendmentState
 from deliberation.permissions import Actor
 from manifesto.merge import three_way_merge
 from manifesto.models import EssFamily
@@ -77,6 +77,8 @@ def amendment_detail(request, pk):
         "duplicates": amendment.duplicates.all(),
         "merged_from": amendment.merged_from.all(),
         "reopenable": [state.value for state in services.REOPENABLE],
+        # The reason for hiding is for its author and the moderators.
+        "public_outcome": not (is_moderator or permissions.is_author(actor, amendment)),
     }
     return render(request, "deliberation/amendment_detail.html", context)
 
@@ -250,6 +252,10 @@ def accept(request, pk):
         except ServiceError as error:
             return _refused(request, error, amendment)
         else:
+            if acceptance.position is not None:
+                # Collective mode: say plainly that the text did not change.
+                messages.success(request, outcomes.position_note(acceptance.position))
+                return redirect(amendment)
             if acceptance.merged:
                 message = _(
                     "Amendement n° %(number)s adopté. L'article avait changé depuis : les deux modifications "
@@ -281,8 +287,16 @@ def _moderate(request, pk, action, form_class=None, success=""):
         action(actor=actor, amendment=amendment, **kwargs)
     except ServiceError as error:
         return _refused(request, error, amendment)
-    messages.success(request, success % {"number": amendment.number})
+    messages.success(request, _position_message(amendment) or success % {"number": amendment.number})
     return _back(request, amendment)
+
+
+def _position_message(amendment) -> str | None:
+    """In collective mode, the agora's position just taken, in words; None in room mode."""
+    if not outcomes.decided_by_collective(amendment):
+        return None
+    position = AgoraPosition.objects.filter(amendment=amendment).select_related("agora").first()
+    return outcomes.position_note(position) if position is not None else None
 
 
 @require_POST
@@ -314,7 +328,10 @@ def mark_duplicate(request, pk):
         services.mark_duplicate(actor=actor, amendment=amendment, duplicate_of=original)
     except ServiceError as error:
         return _refused(request, error, amendment)
-    messages.success(request, _("Amendement n° %(number)s marqué comme doublon.") % {"number": amendment.number})
+    messages.success(
+        request,
+        _position_message(amendment) or _("Amendement n° %(number)s marqué comme doublon.") % {"number": amendment.number},
+    )
     return redirect(amendment)
 
 

@@ -4,8 +4,37 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 
-def js_words() -> dict[str, str]:
+def js_words(agora=None) -> dict:
+    """The words, and whether the agora's manifesto is in collective mode (the labels of moderation
+    change: a facilitator retains an amendment for the collective rather than adopting it; the notes
+    name the agora: "Retenu par l'Agora de Lille — transmis au collectif de rédaction")."""
+    from deliberation.models import PositionKind
+    from deliberation.outcomes import position_note_for
+
+    words = _common_words()
+    if agora is not None and agora.manifesto.decided_by_collective:
+        words.update(
+            retainedNote=position_note_for(PositionKind.RETAINED, agora.title),
+            notRetainedNote=position_note_for(PositionKind.NOT_RETAINED, agora.title),
+            duplicateNote=position_note_for(PositionKind.DUPLICATE, agora.title),
+            mergedNote=position_note_for(PositionKind.MERGED, agora.title),
+            hiddenPositionNote=position_note_for(PositionKind.HIDDEN, agora.title),
+        )
+        words.update(
+            collective=True,
+            accept=_("Retenir (position de l'agora)"),
+            reject=_("Ne pas retenir"),
+            modeNote=_(
+                "Dans ce manifeste, les décisions de l'animation sont les positions de l'agora : "
+                "elles sont transmises au collectif de rédaction, qui seul modifie le texte."
+            ),
+        )
+    return words
+
+
+def _common_words() -> dict:
     return {
+        "collective": False,
         "title": _("Amendements"),
         "amendment": _("Amendement n° %s"),
         "article": _("Article %s"),
@@ -52,4 +81,6 @@ def js_words() -> dict[str, str]:
         "conflictLink": _("Résoudre le conflit"),
         "deleted": _("(article supprimé)"),
         "merged_note": _("Fusionné avec les modifications faites entre-temps."),
+        "retained": _("Retenu par l'agora"),
+        "answer": _("Suite donnée : %s"),
     }

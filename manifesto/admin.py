@@ -13,6 +13,12 @@ from manifesto.models import Clause, Manifesto, ManifestoVersion, Section
 
 
 class ReadOnlyAdminMixin:
+    """For every model the services own (tracked by history, journaled, or personal data).
+
+    Used by every app's admin: a change or deletion here would skip the journal (nobody live
+    hears of it), the history reason and the permission checks.
+    """
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -32,6 +38,9 @@ class ManifestoAdmin(admin.ModelAdmin):
     # Status changes go through services.set_status so that live clients hear of them.
     readonly_fields = ["status", "last_seq", "last_clause_number", "created_at"]
     prepopulated_fields = {"slug": ["title"]}
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # it would take the journal, the history and every signature with it
 
 
 @admin.register(Section)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 
 from manifesto import services
-from manifesto.models import Manifesto
+from manifesto.models import DecisionMode, Manifesto
 
 DEMO_SLUG = "manifeste-ess"
 DEMO_PASSWORD = "demo-coecrire"
@@ -124,6 +124,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
 class DemoText:
     manifesto: Manifesto
     logins: list[str] = field(default_factory=list)
+    organiser: object = None
+    facilitator: object = None
 
 
 def _user(username: str, first_name: str, *, staff: bool = False):
@@ -137,7 +139,9 @@ def _user(username: str, first_name: str, *, staff: bool = False):
 
 
 def _write_text(organiser) -> Manifesto:
-    manifesto = services.create_manifesto(actor=organiser, title=TITLE, slug=DEMO_SLUG, preamble=PREAMBLE)
+    manifesto = services.create_manifesto(
+        actor=organiser, title=TITLE, slug=DEMO_SLUG, preamble=PREAMBLE, decision_mode=DecisionMode.ROOM
+    )
     for title, texts in SECTIONS:
         section = services.add_section(actor=organiser, manifesto=manifesto, title=title)
         for text in texts:
@@ -222,6 +226,8 @@ def load() -> DemoText:
         services.freeze_version(actor=organiser, manifesto=manifesto, label="Texte après les premières agoras")
     return DemoText(
         manifesto=manifesto,
+        organiser=organiser,
+        facilitator=facilitator,
         logins=[
             f"organisatrice / {DEMO_PASSWORD} (organisatrice, accès à l'administration)",
             f"animateur / {DEMO_PASSWORD} (animateur·rice)",

@@ -1,7 +1,8 @@
 """Panels that other apps add to manifesto's pages, so that manifesto never imports them.
 
 An app registers, from its AppConfig.ready, a function `panel(request, clause) -> str` (HTML it
-rendered itself, user text escaped); the clause page shows every panel after the text.
+rendered itself, user text escaped); the clause page shows every panel after the text. Likewise
+`manifesto_panel(request, manifesto) -> str` for the reading page, shown before the text.
 """
 
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from django.utils.safestring import SafeString, mark_safe
 
 _clause_panels: list[Callable] = []
+_manifesto_panels: list[Callable] = []
 
 
 def clause_panel(render: Callable) -> Callable:
@@ -20,3 +22,13 @@ def clause_panel(render: Callable) -> Callable:
 def render_clause_panels(request, clause) -> list[SafeString]:
     # Each panel is rendered by a template of its app, which escapes user text.
     return [mark_safe(render(request, clause)) for render in _clause_panels]
+
+
+def manifesto_panel(render: Callable) -> Callable:
+    if render not in _manifesto_panels:
+        _manifesto_panels.append(render)
+    return render
+
+
+def render_manifesto_panels(request, manifesto) -> list[SafeString]:
+    return [mark_safe(render(request, manifesto)) for render in _manifesto_panels]

@@ -20,3 +20,18 @@ def can_edit_text(user, manifesto: Manifesto) -> bool:
 
 def can_freeze_version(user, manifesto: Manifesto) -> bool:
     return is_organiser(user, manifesto)
+
+
+def is_collective_member(user, manifesto: Manifesto) -> bool:
+    """A member of the editorial collective (collectif de rédaction), who answers proposals and
+    integrates them into the text in collective mode. Superusers count as members."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return manifesto.collective.filter(pk=user.pk).exists()
+
+
+def can_manage_collective(user, manifesto: Manifesto) -> bool:
+    """Organisers choose the decision mode and who sits on the collective."""
+    return is_organiser(user, manifesto)

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from manifesto import permissions
 from manifesto.errors import ClauseConflict, InvalidInput, PermissionDenied
+from manifesto.history import MAX_REASON_LENGTH, track  # noqa: F401  (forms size reason fields by it)
 from manifesto.journal import record_event
-from manifesto.models import Clause, Manifesto, ManifestoStatus, ManifestoVersion, Section
+from manifesto.models import Clause, DecisionMode, Manifesto, ManifestoStatus, ManifestoVersion, Section
 
 MAX_CLAUSE_LENGTH = 5000
 # What the URL patterns accept as <slug:slug>.
@@ -68,18 +69,6 @@ def _require_editor(actor, manifesto: Manifesto) -> None:
         raise PermissionDenied(_("Seuls les organisateur·rices peuvent modifier le texte."))
 
 
-# django-simple-history stores the change reason in a 100-character column; PostgreSQL
-# refuses longer values, so a long reason is shortened rather than failing the write.
-MAX_REASON_LENGTH = 100
-
-
-def _track(instance, actor, reason: str):
-    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
-    reason = reason or ""
-    instance._change_reason = reason if len(reason) <= MAX_REASON_LENGTH else reason[: MAX_REASON_LENGTH - 1] + "…"
-    return instance
-
-
 def clause_payload(clause: Clause) -> dict:
     return {
         "id": clause.pk,
@@ -95,12 +84,20 @@ def clause_payload(clause: Clause) -> dict:
 
 
 @transaction.atomic
-def create_manifesto(*, actor, title: str, slug: str, preamble: str = "") -> Manifesto:
+def create_manifesto(
+    *, actor, title: str, slug: str, preamble: str = "", decision_mode: str = DecisionMode.COLLECTIVE
+) -> Manifesto:
+    """A new manifesto, decided by the editorial collective unless `decision_mode` says the room
+    (a single workshop writing its own text); see docs/process.md."""
     if not _SLUG.fullmatch(slug or "") or len(slug) > Manifesto._meta.get_field("slug").max_length:
         raise InvalidInput(_("L'identifiant ne peut contenir que des lettres, des chiffres et des tirets."))
     if Manifesto.objects.filter(slug=slug).exists():
         raise InvalidInput(_("Un manifeste porte déjà cet identifiant."))
-    manifesto = Manifesto.objects.create(title=_clean_title(title), slug=slug, preamble=normalise_text(preamble))
+    if decision_mode not in DecisionMode.values:
+        raise InvalidInput(_("Mode de décision inconnu."))
+    manifesto = Manifesto.objects.create(
+        title=_clean_title(title), slug=slug, preamble=normalise_text(preamble), decision_mode=decision_mode
+    )
     if getattr(actor, "is_authenticated", False):
         manifesto.organisers.add(actor)
     return manifesto
@@ -126,7 +123,8 @@ def set_status(*, actor, manifesto: Manifesto, status: str) -> Manifesto:
 def add_section(*, actor, manifesto: Manifesto, title: str) -> Section:
     _require_editor(actor, manifesto)
     last = manifesto.sections.aggregate(m=Max("position"))["m"] or 0
-    section = _track(Section(manifesto=manifesto, title=_clean_title(title), position=last + 1), actor, in_site_language(_lazy("Partie créée")))
+    section = Section(manifesto=manifesto, title=_clean_title(title), position=last + 1)
+    track(section, actor=actor, reason=in_site_language(_lazy("Partie créée")))
     section.save()
     record_event(
         manifesto_id=manifesto.pk,
@@ -141,7 +139,7 @@ def rename_section(*, actor, section: Section, title: str) -> Section:
     _require_editor(actor, section.manifesto)
     section = Section.objects.select_for_update().get(pk=section.pk)
     section.title = _clean_title(title)
-    _track(section, actor, in_site_language(_lazy("Partie renommée"))).save()
+    track(section, actor=actor, reason=in_site_language(_lazy("Partie renommée"))).save()
     _section_changed(section)
     return section
 
@@ -158,7 +156,7 @@ def move_section(*, actor, section: Section, position: int) -> Section:
     for index, sibling in enumerate(siblings, start=1):
         if sibling.position != index:
             sibling.position = index
-            _track(sibling, actor, in_site_language(_lazy("Parties réordonnées"))).save()
+            track(sibling, actor=actor, reason=in_site_language(_lazy("Parties réordonnées"))).save()
             _section_changed(sibling)
     return moving
 
@@ -194,7 +192,7 @@ def _renumber_positions(section_id: int, actor, reason: str, *, skip: int | None
     for index, clause in enumerate(clauses, start=1):
         if clause.position != index and clause.pk != skip:
             clause.position = index
-            _track(clause, actor, reason).save()
+            track(clause, actor=actor, reason=reason).save()
 
 
 @transaction.atomic
@@ -220,7 +218,7 @@ def apply_new_clause(*, actor, section: Section, text: str, after: Clause | None
         position = reference.position + 1
         for sibling in siblings.filter(position__gte=position).order_by("-position"):
             sibling.position += 1
-            _track(sibling, actor, _shifted(reason)).save()
+            track(sibling, actor=actor, reason=_shifted(reason)).save()
     clause = Clause(
         manifesto_id=section.manifesto_id,
         section=section,
@@ -229,7 +227,7 @@ def apply_new_clause(*, actor, section: Section, text: str, after: Clause | None
         text=text,
         revision=1,
     )
-    _track(clause, actor, reason).save()
+    track(clause, actor=actor, reason=reason).save()
     record_event(
         manifesto_id=section.manifesto_id, type="clause.added", data={"clause": clause_payload(clause), "reason": reason}
     )
@@ -262,7 +260,7 @@ def apply_clause_text(*, actor, clause: Clause, text: str, expected_revision: in
         return current
     current.text = text
     current.revision += 1
-    _track(current, actor, reason).save()
+    track(current, actor=actor, reason=reason).save()
     record_event(
         manifesto_id=current.manifesto_id, type="clause.changed", data={"clause": clause_payload(current), "reason": reason}
     )
@@ -285,7 +283,7 @@ def move_clause(*, actor, clause: Clause, section: Section, position: int) -> Cl
     for index, item in enumerate(targets, start=1):
         if item.pk == clause.pk or item.position != index:
             item.position = index
-            _track(item, actor, reason if item.pk == clause.pk else _shifted(reason)).save()
+            track(item, actor=actor, reason=reason if item.pk == clause.pk else _shifted(reason)).save()
     if old_section_id != section.pk:
         _renumber_positions(old_section_id, actor, _shifted(reason))
     record_event(
@@ -310,7 +308,7 @@ def apply_clause_deletion(*, actor, clause: Clause, expected_revision: int | Non
     if expected_revision is not None and current.revision != expected_revision:
         raise ClauseConflict(clause=current)
     section_id, number, pk = current.section_id, current.number, current.pk
-    _track(current, actor, reason).delete()
+    track(current, actor=actor, reason=reason).delete()
     _renumber_positions(section_id, actor, _shifted(reason))
     record_event(
         manifesto_id=clause.manifesto_id, type="clause.deleted", data={"id": pk, "number": number, "reason": reason}
@@ -378,3 +376,38 @@ def freeze_version(*, actor, manifesto: Manifesto, label: str) -> ManifestoVersi
         data={"number": version.number, "label": version.label, "fingerprint": version.fingerprint},
     )
     return version
+
+
+# ------------------------------------------------------------------------- editorial collective
+
+
+def _require_collective_manager(actor, manifesto: Manifesto) -> None:
+    if not permissions.can_manage_collective(actor, manifesto):
+        raise PermissionDenied(_("Seuls les organisateur·rices composent le collectif de rédaction."))
+
+
+def find_account(identifier: str):
+    """The account with this user name or e-mail address (case-insensitive), or None."""
+    from django.contrib.auth import get_user_model
+
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    users = get_user_model().objects.filter(is_active=True)
+    return users.filter(username__iexact=identifier).first() or users.filter(email__iexact=identifier).first()
+
+
+@transaction.atomic
+def add_collective_member(*, actor, manifesto: Manifesto, member) -> None:
+    """Seat an account on the editorial collective (members need an account: they sign in to the desk)."""
+    _require_collective_manager(actor, manifesto)
+    if member is None or not getattr(member, "is_active", False):
+        raise InvalidInput(_("Aucun compte actif ne porte ce nom ou cette adresse."))
+    manifesto.collective.add(member)
+
+
+@transaction.atomic
+def remove_collective_member(*, actor, manifesto: Manifesto, member) -> None:
+    """What a member already answered stays answered, credited to them."""
+    _require_collective_manager(actor, manifesto)
+    manifesto.collective.remove(member)

@@ -115,6 +115,7 @@ def read(request, slug):
         "sections": selectors.reading_sections(manifesto=manifesto),
         "can_edit": permissions.can_edit_text(request.user, manifesto),
         "latest_version": manifesto.versions.order_by("-number").first(),
+        "panels": extensions.render_manifesto_panels(request, manifesto),
     }
     return render(request, "manifesto/read.html", context)
 

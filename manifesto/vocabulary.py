@@ -52,6 +52,8 @@ CLAUSE = {"id": int, "number": int, "section_id": int, "position": int, "text": 
 
 MANIFESTO_EVENTS = _shapes(
     manifesto__status_changed={"status": str},
+    # room | collective (docs/process.md); label: the mode in words.
+    manifesto__decision_mode_changed={"decision_mode": str, "label": str},
     manifesto__version_frozen={"number": int, "label": str, "fingerprint": str},
     section__added={"id": int, "position": int, "title": str},
     section__changed={"id": int, "position": int, "title": str},
@@ -103,6 +105,24 @@ AMENDMENT = {
     "duplicate_of": (int, NONE),  # amendment id
     "merged_into": (int, NONE),  # amendment id
     "url": str,
+    # The public answer: pending | integrated | integrated_modified | merged | duplicate | set_aside
+    # | not_retained; final when given by the collective (or the room in room mode); answer: in words.
+    "outcome": str,
+    "outcome_final": bool,
+    "answer": str,
+}
+# An agora's position in collective mode (deliberation.outcomes.position_data). tally: {"pour",
+# "contre", "abstention", "by_family": {family: SUPPORT_TOTALS}, "by_territory": {territory: SUPPORT_TOTALS}},
+# frozen when the position was taken. position: retained | not_retained | duplicate | merged | hidden;
+# label says it in words ("Retenu par l'Agora de Lille — transmis au collectif de rédaction").
+POSITION = {
+    "agora_id": int,
+    "agora": str,
+    "position": str,
+    "label": str,
+    "reason": str,
+    "tally": dict,
+    "decided_at": str,
 }
 SUPPORT_TOTALS = {"pour": int, "contre": int, "abstention": int}
 COMMENT = {"id": int, "amendment_id": int, "author": str, "stance": str, "text": str, "created_at": str}
@@ -119,6 +139,12 @@ DELIBERATION_EVENTS: dict[str, Shape] = _shapes(
     amendment__merged=_AMENDMENT_EVENT,  # an original folded into a compromise (amendment.merged_into)
     amendment__hidden=_AMENDMENT_EVENT,
     amendment__reopened=_AMENDMENT_EVENT,
+    # Collective mode: a facilitator's accept / reject / duplicate / merge / hide is the agora's
+    # position (POSITION); the text did not change. Replaces the room-mode event of that decision.
+    amendment__position_taken={**_AMENDMENT_EVENT, "position": dict},
+    # The editorial collective answered an amendment (amendment.outcome*); clause_id / revision:
+    # the article and revision its words went into, if any.
+    amendment__outcome_given={**_AMENDMENT_EVENT, "clause_id": (int, NONE), "revision": (int, NONE)},
     # totals: SUPPORT_TOTALS; by_family: {ess_family or "": SUPPORT_TOTALS}. Who said what is not broadcast.
     support__changed={"amendment_id": int, "session_id": (int, NONE), "totals": dict, "by_family": dict},
     comment__added={"comment": dict, "session_id": (int, NONE)},

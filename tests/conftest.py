@@ -15,6 +15,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def every_group_published(settings):
+    """Tests build rooms of two or three people; the small-group rule has tests of its own
+    (tests/security/test_disclosure.py), which set MIN_PUBLISHED_GROUP back to its default."""
+    settings.MIN_PUBLISHED_GROUP = 1
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """LocaleMiddleware leaves the request's language active in the thread: reset it after each test,
     so a test that browsed in English does not turn the next test's French strings into English."""

@@ -15,12 +15,16 @@ def make_user(username: str | None = None, **fields):
     return get_user_model().objects.create_user(username=username, password="motdepasse-de-test", **fields)
 
 
-def make_manifesto(*, organiser, sections: int = 2, clauses: int = 3, slug: str | None = None) -> Manifesto:
+def make_manifesto(
+    *, organiser, sections: int = 2, clauses: int = 3, slug: str | None = None, decision_mode: str = "room"
+) -> Manifesto:
+    """Room mode unless asked: most tests exercise a single agora whose accept changes the text."""
     manifesto = services.create_manifesto(
         actor=organiser,
         title="Manifeste de test",
         slug=slug or f"manifeste-{next(_counter)}",
         preamble="Nous, actrices et acteurs de l'ESS…",
+        decision_mode=decision_mode,
     )
     for s in range(1, sections + 1):
         section = services.add_section(actor=organiser, manifesto=manifesto, title=f"Partie {s}")

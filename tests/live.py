@@ -59,9 +59,11 @@ async def room(live_session, *, user=None, participant=None, since=None, first: 
             ws.first = await next_of(ws, "snapshot", "resumed")
         yield ws
     finally:
+        # A crash in the consumer's disconnect path fails the test; a timeout only means the
+        # application had already finished (it closed the socket itself), which is not an error.
         try:
             await ws.disconnect()
-        except BaseException:  # noqa: BLE001 - the application already failed; keep the test's own error
+        except asyncio.TimeoutError:
             pass
 
 

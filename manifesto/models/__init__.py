@@ -3,10 +3,11 @@
 from manifesto.models.families import EssFamily
 from manifesto.models.journal import Event
 from manifesto.models.signatures import Signature, SignatureCampaign, SignatureKind, SignatureState
-from manifesto.models.text import Clause, Manifesto, ManifestoStatus, ManifestoVersion, Section
+from manifesto.models.text import Clause, DecisionMode, Manifesto, ManifestoStatus, ManifestoVersion, Section
 
 __all__ = [
     "Clause",
+    "DecisionMode",
     "EssFamily",
     "Event",
     "Manifesto",

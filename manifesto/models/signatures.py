@@ -68,6 +68,9 @@ class Signature(models.Model):
     last_name = models.CharField(_("nom"), max_length=100, blank=True)
     role = models.CharField(_("titre ou fonction"), max_length=150, blank=True)
     email = models.EmailField(_("adresse électronique"), max_length=254, null=True, blank=True)
+    # HMAC of the normalised address (manifesto.signatures.validation.email_digest): kept when
+    # the address is erased, so the same mailbox cannot be counted twice.
+    email_digest = models.CharField(max_length=64, null=True, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
     siren = models.CharField(_("SIREN"), max_length=9, blank=True)
@@ -100,6 +103,8 @@ class Signature(models.Model):
         constraints = [
             # One signature per address per text; NULL (erased) addresses never collide.
             models.UniqueConstraint(fields=["manifesto", "email"], name="signature_one_per_email"),
+            # The same, surviving erasure.
+            models.UniqueConstraint(fields=["manifesto", "email_digest"], name="signature_one_per_mailbox"),
             models.CheckConstraint(condition=Q(email__isnull=True) | Q(email__exact=models.functions.Lower(models.functions.Trim("email"))), name="signature_email_normalised"),
         ]
         indexes = [

@@ -12,6 +12,15 @@ class ManifestoStatus(models.TextChoices):
     CLOSED = "closed", _("Clos")
 
 
+class DecisionMode(models.TextChoices):
+    """Who turns the room's decisions into the text (see docs/process.md)."""
+
+    # A facilitator's accept changes the text at once: one workshop writing its own text.
+    ROOM = "room", _("En séance : l'animation intègre au texte")
+    # A facilitator's decision is the agora's position; only the editorial collective changes the text.
+    COLLECTIVE = "collective", _("Par le collectif de rédaction")
+
+
 class Manifesto(models.Model):
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
@@ -19,6 +28,14 @@ class Manifesto(models.Model):
     status = models.CharField(_("statut"), max_length=16, choices=ManifestoStatus.choices, default=ManifestoStatus.DRAFTING)
     organisers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="organised_manifestos", blank=True, verbose_name=_("organisateur·rices")
+    )
+    # New manifestos are written by many agoras, so the collective decides by default; rows that
+    # existed before the mode was introduced were migrated to `room`, their behaviour until then.
+    decision_mode = models.CharField(
+        _("qui décide du texte"), max_length=16, choices=DecisionMode.choices, default=DecisionMode.COLLECTIVE
+    )
+    collective = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="editorial_collectives", blank=True, verbose_name=_("collectif de rédaction")
     )
     # The last journal seq handed out; read and bumped under a row lock (see manifesto.journal).
     last_seq = models.BigIntegerField(default=0, editable=False)
@@ -35,6 +52,10 @@ class Manifesto(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("manifesto:read", kwargs={"slug": self.slug})
+
+    @property
+    def decided_by_collective(self) -> bool:
+        return self.decision_mode == DecisionMode.COLLECTIVE
 
 
 class Section(models.Model):

@@ -2,31 +2,17 @@
 
 from django.contrib import admin
 
+from manifesto.admin import ReadOnlyAdminMixin
 from manifesto.models import Signature, SignatureCampaign
 
 
 @admin.register(SignatureCampaign)
-class SignatureCampaignAdmin(admin.ModelAdmin):
+class SignatureCampaignAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["manifesto", "version", "starts_at", "ends_at", "goal", "closed_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["pk", "manifesto", "kind", "state", "version", "family", "territory", "created_at", "confirmed_at", "erased_at"]
     list_filter = ["state", "kind", "family"]
     exclude = ["token_hash", "token_expires_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

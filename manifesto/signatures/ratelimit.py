@@ -65,3 +65,9 @@ def hit(*, scope: str, ip: str | None) -> bool:
     window = settings.SIGNATURE_RATE_WINDOW_SECONDS
     bucket = int(time.time()) // window
     return _count(f"sigrate:{scope}:{ip or 'unknown'}:{bucket}", window) <= settings.SIGNATURE_RATE_LIMIT
+
+
+def retry_after() -> int:
+    """Seconds until the current window ends: the `Retry-After` of a refused request."""
+    window = settings.SIGNATURE_RATE_WINDOW_SECONDS
+    return max(1, window - int(time.time()) % window)

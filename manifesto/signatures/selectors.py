@@ -134,11 +134,12 @@ def public_list(*, manifesto_id: int, family: str = "", territory: str = "", que
         queryset = queryset.filter(territory=territory)
     query = " ".join((query or "").split())[:100]
     if query:
+        # Match only what the list displays: a person's name and title, an organisation's
+        # name — never the name of the person who signed for an organisation.
         queryset = queryset.filter(
-            Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(organisation_name__icontains=query)
-            | Q(role__icontains=query, kind=SignatureKind.PERSON)
+            Q(kind=SignatureKind.PERSON)
+            & (Q(first_name__icontains=query) | Q(last_name__icontains=query) | Q(role__icontains=query))
+            | Q(kind=SignatureKind.ORGANISATION, organisation_name__icontains=query)
         )
     return queryset.select_related("version").only(
         "kind",

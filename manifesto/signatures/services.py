@@ -35,7 +35,7 @@ from manifesto.models import (
     SignatureState,
 )
 from manifesto.signatures import ratelimit, selectors
-from manifesto.signatures.validation import normalise_email
+from manifesto.signatures.validation import email_digest, normalise_domain, normalise_email
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
 RECEIPT_LENGTH = 12
@@ -247,6 +247,7 @@ def sign(*, campaign: "SignatureCampaign | selectors.CampaignState", data: Signa
                 last_name=data.last_name,
                 role=data.role,
                 email=email,
+                email_digest=email_digest(email),
                 ip_address=_client_ip(ip),
                 organisation_name=data.organisation_name if data.kind == SignatureKind.ORGANISATION else "",
                 family=data.family if data.kind == SignatureKind.ORGANISATION else "",
@@ -265,9 +266,13 @@ def sign(*, campaign: "SignatureCampaign | selectors.CampaignState", data: Signa
 
 def _email_existing(*, manifesto_id: int, email: str) -> None:
     """The address has a signature already: a fresh link if it is pending, "already signed" if confirmed."""
-    existing = Signature.objects.filter(manifesto_id=manifesto_id, email=email).values_list("pk", "state").first()
+    existing = (
+        Signature.objects.filter(manifesto_id=manifesto_id, email_digest=email_digest(email), email__isnull=False)
+        .values_list("pk", "state")
+        .first()
+    )
     if existing is None:
-        return
+        return  # Unknown, or erased: an erased signature keeps counting once and has no address to write to.
     pk, state = existing
     if state == SignatureState.PENDING:
         _send_capped(pk, kind="confirm")
@@ -346,6 +351,10 @@ def _blank_personal_data(signature: Signature, now: datetime.datetime) -> None:
     for field, value in PERSONAL_FIELDS_BLANK.items():
         setattr(signature, field, value)
     signature.email = None
+    if signature.state != SignatureState.CONFIRMED:
+        # Only a signature that counts keeps its mailbox's digest: erasing a pending or
+        # withdrawn one leaves the person free to sign (once) later.
+        signature.email_digest = None
     signature.ip_address = None
     signature.token_hash = None
     signature.token_expires_at = None
@@ -357,6 +366,7 @@ def _blank_personal_data(signature: Signature, now: datetime.datetime) -> None:
 ERASED_UPDATE_FIELDS = [
     *PERSONAL_FIELDS_BLANK,
     "email",
+    "email_digest",
     "ip_address",
     "token_hash",
     "token_expires_at",
@@ -410,7 +420,11 @@ def erase(*, signature_id: int, token: str) -> Signature:
 def erase_by_organiser(*, actor, manifesto: Manifesto, email: str) -> bool:
     """Erasure on request received by the organisers (by mail, in person). True when a signature matched."""
     _require_organiser(actor, manifesto)
-    signature = Signature.objects.select_for_update().filter(manifesto=manifesto, email=normalise_email(email)).first()
+    signature = (
+        Signature.objects.select_for_update()
+        .filter(manifesto=manifesto, email_digest=email_digest(email), erased_at__isnull=True)
+        .first()
+    )
     if signature is None:
         return False
     _blank_personal_data(signature, timezone.now())
@@ -436,7 +450,7 @@ def _invalidation_queryset(
     since: datetime.datetime | None = None,
     until: datetime.datetime | None = None,
 ):
-    email_domain = (email_domain or "").strip().lower().lstrip("@")
+    email_domain = normalise_domain(email_domain)
     if not (email_domain or ip_network or since or until):
         raise InvalidInput(_("Indiquez au moins un critère : domaine, plage d'adresses IP ou période."))
     queryset = Signature.objects.filter(

@@ -1,7 +1,11 @@
 """Checks on what a signatory types: names, SIREN, email. Pure functions, no database."""
 
+import hashlib
+import hmac
 import re
 import unicodedata
+
+import email_validator
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -67,19 +71,48 @@ def clean_siren(value: str) -> str:
 
 
 def normalise_email(value: str) -> str:
-    """One form per address: surrounding spaces removed, lower-case (we never send to a case-sensitive local part)."""
-    return unicodedata.normalize("NFC", value or "").strip().lower()
+    """One form per mailbox, so that one mailbox is counted once (documented in the README).
+
+    Unicode NFC, surrounding spaces removed, lower-case (we never send to a case-sensitive local
+    part), and the domain in its ASCII (IDNA) form: `x@exämple.org` and `x@xn--exmple-cua.org`
+    are the same mailbox, the one our emails go to. `+tags` are kept: they may be real mailboxes.
+    A string that is not an address is returned lower-cased and trimmed (lookups then find nothing).
+    """
+    email = unicodedata.normalize("NFC", value or "").strip().lower()
+    try:
+        parsed = email_validator.validate_email(email, check_deliverability=False, allow_smtputf8=True)
+    except email_validator.EmailNotValidError:
+        return email
+    return f"{parsed.local_part}@{parsed.ascii_domain}".lower()
+
+
+def email_digest(email: str) -> str:
+    """HMAC-SHA256 of the normalised address under EMAIL_DIGEST_KEY: kept after erasure, unreadable."""
+    from django.conf import settings
+
+    key = settings.EMAIL_DIGEST_KEY.encode()
+    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+def normalise_domain(value: str) -> str:
+    """A domain typed by an organiser (`@exämple.org`, `EXÄMPLE.org`) in the form addresses are stored in."""
+    domain = unicodedata.normalize("NFC", value or "").strip().lower().lstrip("@")
+    try:
+        return domain.encode("idna").decode("ascii") if domain else ""
+    except UnicodeError:
+        return domain
 
 
 def clean_email(value: str) -> str:
-    email = normalise_email(value)
+    email = unicodedata.normalize("NFC", value or "").strip()
     if not email:
         raise ValidationError(_("L'adresse électronique est obligatoire."))
     try:
-        validate_email(email)
-    except ValidationError:
+        email_validator.validate_email(email, check_deliverability=False, allow_smtputf8=True)
+        validate_email(normalise_email(email))
+    except (email_validator.EmailNotValidError, ValidationError):
         raise ValidationError(_("Cette adresse électronique n'est pas valide.")) from None
-    return email
+    return normalise_email(email)
 
 
 def organisation_key(*, siren: str, name: str) -> str:

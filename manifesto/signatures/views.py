@@ -19,7 +19,7 @@ from manifesto import services as text_services
 from manifesto.errors import CampaignClosed, InvalidToken, RateLimited, ServiceError
 from manifesto.models import EssFamily, Manifesto, Signature, SignatureCampaign, SignatureState
 from manifesto.models.signatures import SIGNATURE_FAMILY_CHOICES
-from manifesto.signatures import forms, selectors, services
+from manifesto.signatures import forms, ratelimit, selectors, services
 from manifesto.signatures.territories import TERRITORY_CHOICES, territory_label
 
 
@@ -49,6 +49,13 @@ def _counter_context(campaign) -> dict:
         "goal": goal,
         "progress": min(100, round(100 * data["count"] / goal)) if goal else None,
     }
+
+
+def _with_retry_after(response):
+    """A refused (429) answer says when to try again."""
+    if response.status_code == 429:
+        response["Retry-After"] = str(ratelimit.retry_after())
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,7 +106,7 @@ def sign(request, slug):
         "settings_retention": settings.SIGNATURE_RETENTION_MONTHS,
         **_counter_context(campaign),
     }
-    return render(request, "signatures/sign.html", context, status=status)
+    return _with_retry_after(render(request, "signatures/sign.html", context, status=status))
 
 
 @require_GET
@@ -123,7 +130,8 @@ def resend(request, slug):
             return redirect("signatures:sent", slug=slug)
     elif request.method == "POST":
         status = 400
-    return render(request, "signatures/resend.html", {"campaign": campaign, "manifesto": campaign.manifesto, "form": form}, status=status)
+    context = {"campaign": campaign, "manifesto": campaign.manifesto, "form": form}
+    return _with_retry_after(render(request, "signatures/resend.html", context, status=status))
 
 
 @never_cache

@@ -72,7 +72,9 @@
     none: "Aucun amendement pour l'instant.", conflictLink: "Résoudre le conflit", deleted: "(article supprimé)",
     merged_note: "Fusionné avec les modifications faites entre-temps."
   };
-  var reopenable = { rejected: 1, duplicate: 1, merged: 1, hidden: 1 };
+  // collective: the manifesto's decision mode (from the page's words); in collective mode a
+  // facilitator's decision is the agora's position and never changes the text.
+  var reopenable = { rejected: 1, duplicate: 1, merged: 1, hidden: 1, retained: 1 };
 
   function w(key) {
     var text = WORDS[key] || key, args = Array.prototype.slice.call(arguments, 1);
@@ -133,6 +135,7 @@
     // What the server rendered for readers without JavaScript gives way to the live list.
     Array.prototype.forEach.call(root.querySelectorAll("[data-deliberation-static]"), function (node) { node.remove(); });
     if (!root.querySelector("h2")) { root.appendChild(el("h2", { id: "deliberation-title", text: w("title") })); }
+    if (WORDS.collective && WORDS.modeNote) { root.appendChild(el("p", { className: "mode-note", "data-mode-note": "", text: w("modeNote") })); }
     statusEl = el("p", { className: "deliberation-status", role: "alert", "data-deliberation-status": "" });
     formEl = el("div", { "data-propose": "" });
     listEl = el("div", { className: "amendment-groups stack", "data-amendment-groups": "" });
@@ -264,6 +267,13 @@
     return box;
   }
 
+  // In collective mode, what the agora decided, said so that nobody takes it for a change of the text.
+  function positionNote(a) {
+    if (!WORDS.collective || a.state === "open" || a.state === "withdrawn" || a.state === "accepted") { return ""; }
+    var key = { retained: "retainedNote", rejected: "notRetainedNote", duplicate: "duplicateNote", merged: "mergedNote", hidden: "hiddenPositionNote" }[a.state];
+    return key && WORDS[key] ? w(key) : "";
+  }
+
   function familyLine(byFamily) {
     var keys = Object.keys(byFamily || {});
     if (!keys.length) { return null; }
@@ -302,6 +312,11 @@
     children.push(diff);
     if (a.justification) { children.push(el("p", { className: "justification", text: a.justification })); }
     if (a.decision_reason) { children.push(el("p", { className: "decision", text: w("reason") + " : " + a.decision_reason })); }
+    var note = positionNote(a);
+    if (note) { children.push(el("p", { className: "position", "data-position": "", text: note })); }
+    if (a.outcome && (a.outcome !== "pending" || a.state !== "open") && a.state !== "withdrawn") {
+      children.push(el("p", { className: "outcome outcome-" + a.outcome, "data-outcome": a.outcome, text: w("answer", a.answer) }));
+    }
     children.push(el("p", { className: "totals", "data-totals": "", text: w("totals", totals.pour, totals.contre, totals.abstention) }));
     children.push(familyLine(a.by_family));
     var comments = el("ul", { className: "comments" });
@@ -460,6 +475,14 @@
         }
         if (type === "amendment.accepted") { Live.announce(w("acceptedNews", data.amendment.number)); }
       });
+    });
+
+    // Collective mode: the agora took a position; the text did not change.
+    Live.on("amendment.position_taken", function (data) {
+      upsert(data.amendment);
+      var note = w("amendment", data.amendment.number) + " — " + data.position.label;
+      Live.announce(note);
+      say(note);
     });
 
     Live.on("support.changed", function (data) {

@@ -61,8 +61,13 @@ async def test_speaker_queue_raise_give_floor_lower_clear(live_session, facilita
             state = await next_of(b, "queue.changed")
         assert state["data"]["floor"]["display_name"] == "Amina"
         assert [h["display_name"] for h in state["data"]["hands"]] == ["Bruno"]
-        await command(fac, "queue.lower", {"participant_id": bruno.pk})
-        assert (await next_of(amina, "queue.changed", timeout=3))
+        reply = await command(fac, "queue.lower", {"participant_id": bruno.pk})
+        assert reply["type"] == "ack", reply
+        state = await next_of(amina, "queue.changed", timeout=3)
+        while [h["display_name"] for h in state["data"]["hands"]] != []:  # skip frames sent before the lowering
+            state = await next_of(amina, "queue.changed", timeout=3)
+        assert state["data"]["floor"]["display_name"] == "Amina"
+        assert not await sync_to_async(RaisedHand.objects.filter(participant=bruno).exists)()
         await command(fac, "queue.clear")
     assert not await sync_to_async(RaisedHand.objects.exists)()
     assert not await sync_to_async(Floor.objects.exists)()

@@ -228,3 +228,27 @@ async def test_every_journaled_deliberation_event_matches_the_vocabulary(live_se
     events = await sync_to_async(journal_events)(manifesto)
     assert {"amendment.proposed", "amendment.accepted"} <= {e.type for e in events}
     assert await sync_to_async(Event.objects.filter(manifesto=manifesto).count)() == len(events)
+
+
+async def test_in_collective_mode_accept_over_the_socket_takes_a_position_and_leaves_the_text(live_session, participant, facilitator, clause, manifesto):
+    from manifesto.models import DecisionMode, Manifesto
+
+    await sync_to_async(Manifesto.objects.filter(pk=manifesto.pk).update)(decision_mode=DecisionMode.COLLECTIVE)
+    amendment = await propose(participant, live_session, clause, "Le nouveau texte de l'article.")
+    before = await sync_to_async(lambda: Clause.objects.get(pk=clause.pk).text)()
+    async with room(live_session, user=facilitator) as fac, room(live_session, participant=participant) as part:
+        reply = await command(fac, "amendment.accept", {"amendment_id": amendment.pk, "resolved_text": None, "expected_revision": None})
+        assert reply["type"] == "ack", reply
+        assert reply["data"]["amendment"]["state"] == "retained" and reply["data"]["amendment"]["outcome"] == "pending"
+        taken = await next_of(part, "amendment.position_taken")
+        check_wire(taken)
+        assert taken["data"]["position"]["label"] == "Retenu par l'Agora de Lille — transmis au collectif de rédaction"
+        assert taken["data"]["position"]["tally"]["pour"] == 0
+        rejected = await command(fac, "amendment.reopen", {"amendment_id": amendment.pk})
+        assert rejected["type"] == "ack"
+        reply = await command(fac, "amendment.reject", {"amendment_id": amendment.pk, "reason": "Pas ici"})
+        taken = await next_of(part, "amendment.position_taken")
+        check_wire(taken)
+        assert taken["data"]["position"]["position"] == "not_retained" and taken["data"]["amendment"]["outcome"] == "not_retained"
+    assert await sync_to_async(lambda: Clause.objects.get(pk=clause.pk).text)() == before
+    assert not await sync_to_async(Event.objects.filter(manifesto=manifesto, type__startswith="clause.changed").exists)()

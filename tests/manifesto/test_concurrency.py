@@ -8,13 +8,13 @@ from django.db import connection
 from manifesto import services
 from manifesto.errors import ClauseConflict
 from tests.factories import make_manifesto, make_user
-from tests.services import on_postgresql
+from tests.services import on_postgresql, unavailable
 
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_edits_on_postgresql_exactly_one_wins():
     if not on_postgresql():
-        pytest.skip("row locks are only meaningful on PostgreSQL (CI runs this with DATABASE_URL)")
+        unavailable("row locks are only meaningful on PostgreSQL (CI runs this with DATABASE_URL)")
     organiser = make_user("organisatrice")
     manifesto = make_manifesto(organiser=organiser, sections=1, clauses=1)
     clause = manifesto.clauses.get()

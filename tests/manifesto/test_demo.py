@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from manifesto.demo import DEMO_PASSWORD
+from manifesto.demo import DEMO_PASSWORD, DEMO_SLUG
 from manifesto.models import Clause, Event, Manifesto, ManifestoStatus, ManifestoVersion, Section
 
 
@@ -27,12 +27,12 @@ def test_loading_the_demo_twice_changes_nothing_the_second_time(db):
     first = counts()
     call_command("load_demo", stdout=StringIO())
     assert counts() == first
-    assert first["manifestos"] == 1
+    assert first["manifestos"] == 2  # the single-agora text (room mode) and the collective one
 
 
 def test_demo_is_a_drafting_manifesto_with_history_and_two_frozen_versions(db, client):
     call_command("load_demo", stdout=StringIO())
-    manifesto = Manifesto.objects.get()
+    manifesto = Manifesto.objects.get(slug=DEMO_SLUG)
     assert manifesto.status == ManifestoStatus.DRAFTING
     assert 5 <= manifesto.sections.count() <= 8
     assert 20 <= manifesto.clauses.count() <= 40
@@ -50,7 +50,7 @@ def test_demo_is_a_drafting_manifesto_with_history_and_two_frozen_versions(db, c
 
 def test_demo_accounts_log_in_and_the_organiser_may_edit(db, client):
     call_command("load_demo", stdout=StringIO())
-    manifesto = Manifesto.objects.get()
+    manifesto = Manifesto.objects.get(slug=DEMO_SLUG)
     assert client.login(username="animateur", password=DEMO_PASSWORD)
     assert client.get(reverse("manifesto:edit", kwargs={"slug": manifesto.slug})).status_code == 403
     assert client.login(username="organisatrice", password=DEMO_PASSWORD)

@@ -100,7 +100,11 @@ def test_rate_limited_submission_is_refused_and_not_stored(client, campaign, set
     assert post_sign(client, campaign, FORM, django_capture_on_commit_callbacks, **extra).status_code == 302
     response = post_sign(client, campaign, {**FORM, "email": "b@example.org"}, django_capture_on_commit_callbacks, **extra)
     assert response.status_code == 429
-    assert "Trop de demandes" in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= settings.SIGNATURE_RATE_WINDOW_SECONDS
+    html = response.content.decode()
+    assert "Trop de demandes" in html
+    assert "Le formulaire contient des erreurs" not in html  # nothing to correct: wait, then send again
+    assert 'value="b@example.org"' in html
     assert Signature.objects.count() == 1
 
 
@@ -292,3 +296,28 @@ def test_campaign_opening_later_says_when(client, manifesto, final_version, orga
     assert "La signature ouvrira le" in page and 'name="email"' not in page
     response = post_sign(client, campaign, FORM, django_capture_on_commit_callbacks)
     assert response.status_code == 409 and Signature.objects.count() == 0
+
+
+def test_the_signer_erases_their_data_from_the_manage_page_and_still_counts(client, campaign, signed, django_capture_on_commit_callbacks):
+    signature, message, _receipt = signed(campaign, person(email="erase-me@example.org", last_name="Effacable"))
+    pk, token = manage_link(message)
+    url = reverse("signatures:manage", kwargs={"pk": pk, "token": token})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "erase"}, follow=True)
+    assert response.status_code == 200
+    erased = Signature.objects.get(pk=signature.pk)
+    assert erased.erased_at is not None and erased.email is None and erased.last_name == ""
+    assert erased.state == SignatureState.CONFIRMED  # it still counts, anonymously
+    assert "Effacable" not in client.get(reverse("signatures:list", kwargs={"slug": campaign.manifesto.slug})).content.decode()
+
+
+def test_the_resend_page_answers_the_same_whatever_the_address(client, campaign, sign, django_capture_on_commit_callbacks):
+    sign(campaign, person(email="pending@example.org"))
+    url = reverse("signatures:resend", kwargs={"slug": campaign.manifesto.slug})
+    before = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(url, {"email": "Pending@Example.org"})
+        unknown = client.post(url, {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert [m.to for m in mail.outbox[before:]] == [["pending@example.org"]]

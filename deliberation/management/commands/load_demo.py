@@ -8,6 +8,7 @@ from django.db import transaction
 
 from agora import demo as agora_demo
 from deliberation import demo as deliberation_demo
+from deliberation import demo_collective
 from manifesto import demo as manifesto_demo
 
 
@@ -19,9 +20,17 @@ class Command(BaseCommand):
             text = manifesto_demo.load()
             agora = agora_demo.load(text.manifesto)
             amendments = deliberation_demo.load(agora)
+            collective = demo_collective.load(
+                organiser=text.organiser, facilitator=text.facilitator, password=manifesto_demo.DEMO_PASSWORD
+            )
         self.stdout.write(self.style.SUCCESS(f"Manifeste de démonstration : {text.manifesto.title}"))
         self.stdout.write(f"Agora de démonstration : {agora.title} (/agoras/{agora.slug}/)")
         self.stdout.write(f"Amendements de démonstration : {amendments}")
+        self.stdout.write(
+            f"Manifeste en mode collectif : {collective.manifesto.title} (/manifeste/{collective.manifesto.slug}/)"
+        )
+        for demo_agora in collective.agoras:
+            self.stdout.write(f"  {demo_agora.title} : bilan /agoras/{demo_agora.slug}/bilan/")
         self.stdout.write("Comptes de démonstration :")
-        for line in text.logins:
+        for line in text.logins + collective.logins:
             self.stdout.write(f"  {line}")
