@@ -20,10 +20,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agora import hub as live_hub
-from agora import permissions, phases, registry, selectors, services, snapshot
+from agora import metrics, permissions, phases, registry, selectors, services, snapshot
 from agora.models import CommandReceipt, LiveSession, Participant
 from manifesto.errors import ServiceError
-from manifesto.journal import encode, events_after
+from manifesto.journal import encode, events_after, with_prev
 from manifesto.models import Manifesto
 from manifesto.vocabulary import COMMANDS, VocabularyError, validate_command
 
@@ -74,9 +74,12 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.sent_seq = 0
         self.replaying = True
         self.pending: list[tuple[int | None, str]] = []
+        self.connected_at = time.perf_counter()
         # Accept first: in a join burst the handshake must not wait for the database (daphne
         # drops handshakes that take longer than 5 s); who may stay is decided just after.
         await self.accept()
+        self.counted = True
+        metrics.socket_opened()
         self.hub = live_hub.get()
         since = self._since()
         known = self.hub.manifesto_of.get(self.session_id)
@@ -100,6 +103,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             catch_up = None
         self.hub.presence_changed(session_id=self.session_id, manifesto_id=self.manifesto_id)
         await self.resume(since, catch_up=catch_up)
+        metrics.joined(time.perf_counter() - self.connected_at)
 
     async def refuse(self) -> None:
         with translation.override(self.language):
@@ -113,6 +117,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         return self._catch_up(since)
 
     async def disconnect(self, code):
+        if getattr(self, "counted", False):
+            self.counted = False
+            metrics.socket_closed()
         if self.hub_room is not None:
             self.hub.leave(self.hub_room, self)
         if self.connection_key:
@@ -176,6 +183,11 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         except Exception:  # The socket is going away; disconnect() will unregister it.
             log.debug("live room: send to a closing socket", exc_info=True)
 
+    def pong(self) -> dict:
+        """The heartbeat's reply says how far this connection's live feed went: a client whose
+        last applied seq is behind it lost something and resumes."""
+        return {"type": "pong", "seq": None if self.replaying else self.sent_seq}
+
     async def removed(self) -> None:
         with translation.override(self.language):
             message = _("L'animation vous a retiré·e de cette séance.")
@@ -194,10 +206,15 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             if state is not None:
                 self.sent_seq = state["seq"]
                 await self.send_json(state)
+                if since is not None:
+                    metrics.resumed("snapshot")
             else:
+                metrics.resumed("events")
+                prev = since
                 for event in events:
-                    await self.send(text_data=encode(event))
-                self.sent_seq = events[-1].seq if events else since
+                    await self.send(text_data=with_prev(encode(event), prev))
+                    prev = event.seq
+                self.sent_seq = prev
                 await self.send_json({"type": "resumed", "seq": self.sent_seq})
             while self.pending:
                 seq, frame = self.pending.pop(0)
@@ -216,7 +233,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         last_seq = Manifesto.objects.values_list("last_seq", flat=True).get(pk=self.manifesto_id)
         if since is None or since < 0 or since > last_seq:
             return None, last_seq  # No seq, or one this journal never gave: start afresh.
-        return events_after(manifesto_id=self.manifesto_id, seq=since, limit=settings.LIVE_RESUME_LIMIT), last_seq
+        events = events_after(manifesto_id=self.manifesto_id, seq=since, limit=settings.LIVE_RESUME_LIMIT,
+                              session_id=self.session_id)
+        return events, last_seq
 
     def _snapshot(self) -> dict:
         with translation.override(self.language):
@@ -252,7 +271,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         command_id = message.get("id")
         in_reply_to = command_id if isinstance(command_id, str) else None
         if kind == "ping":
-            return {"type": "pong"}
+            return self.pong()
         if not self.bucket.take():
             return error("rate_limited", _("Trop de messages à la fois : attendez un instant."), in_reply_to)
         data = message.get("data", {})

@@ -230,6 +230,12 @@ LOGGING = {
 LIVE_PRESENCE_TIMEOUT = env_int("LIVE_PRESENCE_TIMEOUT", 60, minimum=5)
 # Each process renews its membership of the groups it listens to this often (group expiry: 24 h).
 LIVE_GROUP_RENEW_SECONDS = env_int("LIVE_GROUP_RENEW_SECONDS", 3600, minimum=1)
+# A frame that reaches a process ahead of a missing seq waits this long for it before the hub
+# reads the missing events from the journal (after-commit broadcasts race each other).
+LIVE_REORDER_WAIT_MS = env_int("LIVE_REORDER_WAIT_MS", 150, minimum=0)
+# Each process compares the journals it serves with what it delivered this often (a lost last
+# event leaves no later frame to reveal the gap).
+LIVE_HUB_CHECK_SECONDS = env_int("LIVE_HUB_CHECK_SECONDS", 2, minimum=1)
 
 # --- Signatures.
 import ipaddress  # noqa: E402  (kept with the block that uses it)
