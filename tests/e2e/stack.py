@@ -275,7 +275,10 @@ class Stack:
             except Exception:  # pragma: no cover - best effort, keep stopping the others
                 pass
         self.postgres.destroy()
-        shutil.rmtree(self.directory, ignore_errors=True)
+        if os.environ.get("E2E_KEEP"):  # to read the processes' logs after a failure
+            print(f"e2e stack kept in {self.directory}", file=sys.stderr)
+        else:
+            shutil.rmtree(self.directory, ignore_errors=True)
 
     def manage(self, *args: str) -> str:
         return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=self.env, cwd=ROOT,

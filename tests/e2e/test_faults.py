@@ -89,7 +89,9 @@ class Room:
         await asyncio.gather(*(c.stop() for c in self.everyone))
 
     async def journal(self, after: int = 0) -> list[dict]:
-        return await asyncio.to_thread(self.stack.script, JOURNAL, str(self.manifesto_id), str(after))
+        """The journal after `after`, in this room's scope (its session's events and the text-wide ones)."""
+        events = await asyncio.to_thread(self.stack.script, JOURNAL, str(self.manifesto_id), str(after))
+        return [e for e in events if e["data"].get("session_id") in (None, self.session_id)]
 
     async def amendments(self, texts: list[str]) -> dict[str, int]:
         import json
@@ -107,7 +109,7 @@ class Room:
     async def converged(self, timeout: float) -> float:
         """Seconds until every client's lastSeq is the journal's last seq (fails after `timeout`)."""
         started = time.monotonic()
-        last = (await self.journal())[-1]["seq"]
+        last = (await self.journal(min(self.first_seq.values())))[-1]["seq"]
         while True:
             behind = [c.name for c in self.everyone if c.last_seq != last]
             if not behind:
