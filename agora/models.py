@@ -96,6 +96,7 @@ class Participant(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     readmitted_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)  # name and organisation erased (deliberation.erasure)
 
     class Meta:
         verbose_name = _("participant·e")

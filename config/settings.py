@@ -254,6 +254,10 @@ for _network in SIGNATURE_RATE_ALLOWLIST:
             f"(such as 192.0.2.0/24 or 2001:db8::/32); got {_network!r}."
         ) from None
 SIGNATURE_RETENTION_MONTHS = env_int("SIGNATURE_RETENTION_MONTHS", 12, minimum=1)
+# Agora registrations (name, email, needs) go this long after the agora ends; live-session
+# participants' names are erased this long after their session closed (apply_retention, daily).
+REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 6, minimum=1)
+PARTICIPANT_RETENTION_MONTHS = env_int("PARTICIPANT_RETENTION_MONTHS", 12, minimum=1)
 SIGNATURE_COUNT_CACHE_SECONDS = env_int("SIGNATURE_COUNT_CACHE_SECONDS", 2, minimum=0)
 SIGNATURE_PAGE_SIZE = env_int("SIGNATURE_PAGE_SIZE", 50, minimum=1)
 SIGNATURE_COUNTER_COALESCE_MS = env_int("SIGNATURE_COUNTER_COALESCE_MS", 500, minimum=0)

@@ -183,6 +183,7 @@ def reopen(ctx: CommandContext, data: dict) -> dict:
 
 
 registry.live_page_part("deliberation/_live_amendments.html")
+registry.live_page_part("deliberation/_erase_me.html")
 
 
 @registry.snapshot_part("amendments")

@@ -1,6 +1,7 @@
 """Deliberation's pages and no-JavaScript forms. Thin: parse a form, call one service, redirect with a message."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from agora.models import LiveSession
 from agora.selectors import current_participant
-from deliberation import forms, outcomes, permissions, selectors, services
+from deliberation import erasure, forms, outcomes, permissions, selectors, services
 from deliberation.errors import AmendmentConflict, ServiceError
 from deliberation.models import AgoraPosition, Amendment, AmendmentKind, AmendmentState
 from deliberation.permissions import Actor
@@ -360,3 +361,18 @@ def merge(request, session_pk):
         "deliberation/moderation.html",
         {"session": session, "queue": selectors.moderation_queue(session), "merge_form": form, "reason_form": forms.ReasonForm()},
     )
+
+
+@require_POST
+def erase_me(request, session_pk):
+    """A participant erases their own name from the session, from their own browser."""
+    session = get_object_or_404(LiveSession, pk=session_pk)
+    participant = current_participant(request, session)
+    if participant is None:
+        raise PermissionDenied(_("Rejoignez la séance avec son code avant de vous connecter."))
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Cochez la case pour confirmer l'effacement de votre nom."))
+        return redirect("agora:room", pk=session.pk)
+    erasure.erase_participant(actor=None, participant=participant, own=True)
+    messages.success(request, _("Votre nom est effacé de cette séance. Vos propositions et soutiens restent, sans votre nom."))
+    return redirect("agora:room", pk=session.pk)

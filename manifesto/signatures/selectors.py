@@ -1,6 +1,8 @@
 """Reads about signatures: the live count, the public list, totals, receipts."""
 
 import datetime
+import ipaddress
+from collections import Counter
 import json
 from dataclasses import dataclass
 
@@ -175,6 +177,42 @@ def totals(*, manifesto_id: int) -> dict:
         "by_territory": by_territory,
         "by_version": by_version,
     }
+
+
+def state_counts(*, manifesto_id: int) -> dict[str, int]:
+    """How many signatures are confirmed (they count), awaiting their email confirmation, withdrawn."""
+    rows = dict(
+        Signature.objects.filter(manifesto_id=manifesto_id).values_list("state").annotate(n=Count("pk")).order_by()
+    )
+    return {state: rows.get(state, 0) for state in (SignatureState.CONFIRMED, SignatureState.PENDING, SignatureState.WITHDRAWN)}
+
+
+@dataclass(frozen=True)
+class Burst:
+    criterion: str  # "ip_network" or "email_domain": the invalidation form's field
+    value: str  # 203.0.113.0/24, 2001:db8:1::/48, or a domain
+    signatures: int
+
+
+def bursts(*, manifesto_id: int, hours: int = 1, at_least: int = 3, limit: int = 10) -> list[Burst]:
+    """Networks (/24 for IPv4, /48 for IPv6) and email domains that signed most in the last `hours`.
+
+    For organisers watching a campaign: a burst from one network or one domain is the usual
+    shape of a scripted or coordinated inflation; bulk invalidation takes the same criteria.
+    """
+    since = timezone.now() - datetime.timedelta(hours=hours)
+    rows = Signature.objects.filter(manifesto_id=manifesto_id, created_at__gte=since).values_list("ip_address", "email")
+    networks: Counter = Counter()
+    domains: Counter = Counter()
+    for ip, email in rows:
+        if ip:
+            prefix = 24 if ipaddress.ip_address(ip).version == 4 else 48
+            networks[str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))] += 1
+        if email and "@" in email:
+            domains[email.rsplit("@", 1)[1]] += 1
+    found = [Burst("ip_network", value, n) for value, n in networks.items() if n >= at_least]
+    found += [Burst("email_domain", value, n) for value, n in domains.items() if n >= at_least]
+    return sorted(found, key=lambda burst: (-burst.signatures, burst.criterion, burst.value))[:limit]
 
 
 def per_day(*, manifesto_id: int) -> list[tuple[datetime.date, int]]:

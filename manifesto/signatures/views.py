@@ -208,6 +208,7 @@ def public_list(request, slug):
         "totals": totals,
         "by_family": [(families.get(code, code), n) for code, n in totals["by_family"]],
         "by_territory": [(territory_label(code), n) for code, n in totals["by_territory"]],
+        "states": selectors.state_counts(manifesto_id=campaign.manifesto_id),
         **_counter_context(campaign),
     }
     return render(request, "signatures/list.html", context)
@@ -340,6 +341,7 @@ def dashboard(request, slug):
             by_territory=[(territory_label(code), n) for code, n in totals["by_territory"]],
             per_day=selectors.per_day(manifesto_id=manifesto.pk),
             pending=Signature.objects.filter(manifesto=manifesto, state=SignatureState.PENDING).count(),
+            bursts=selectors.bursts(manifesto_id=manifesto.pk),
             **_counter_context(campaign),
         )
     return render(request, "signatures/dashboard.html", context, status=status)

@@ -29,6 +29,20 @@ print(json.dumps({"session": session.pk, "code": session.code, "clause": clause.
 
 XSS = '<img src=x onerror="window.pwned=1">'
 
+# An amendment of its own for a test that must not depend on what an earlier test proposed.
+PROPOSE = """
+from agora import services as agora_services
+from agora.models import LiveSession, Phase
+from deliberation import services
+from deliberation.permissions import Actor
+LiveSession.objects.filter(pk={session}).update(phase=Phase.PROPOSALS)
+session = LiveSession.objects.get(pk={session})
+yanis = agora_services.join(session=session, display_name="Yanis")
+amendment = services.propose_amendment(actor=Actor(participant=yanis), session=session, kind="insert",
+                                       section=session.focus_clause.section, text="Un article proposé par Yanis.")
+print(amendment.number)
+"""
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
@@ -125,7 +139,12 @@ def test_deliberation_js_mounts_in_the_live_room_pages(server):
     """The live room's pages include deliberation's page part (agora.registry.live_page_part)."""
     from playwright.sync_api import expect, sync_playwright
 
-    base, data, _env = server
+    base, data, env = server
+    number = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", PROPOSE.format(session=data["session"])],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.strip().splitlines()[-1]
+    label = f"Amendement n° {number}"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
@@ -133,7 +152,7 @@ def test_deliberation_js_mounts_in_the_live_room_pages(server):
             join(page, base, data["code"], "Zoé")
             section = page.locator("#live-extensions [data-deliberation]")
             expect(section).to_contain_text("Amendements", timeout=10000)
-            expect(section.locator("[data-amendment-id]").first).to_contain_text("Amendement n° 1")
+            expect(section).to_contain_text(label)
 
             # On the projector (a facilitator's screen on the wall): the amendments, read only.
             wall = browser.new_context(locale="fr-FR").new_page()
@@ -143,8 +162,8 @@ def test_deliberation_js_mounts_in_the_live_room_pages(server):
             wall.click("main form button[type=submit]")
             wall.wait_for_load_state()
             wall.goto(f"{base}/agoras/seance/{data['session']}/projection/")
-            shown = wall.locator("#live-extensions [data-deliberation] [data-amendment-id]").first
-            expect(shown).to_contain_text("Amendement n° 1", timeout=10000)
+            shown = wall.locator("#live-extensions [data-deliberation]")
+            expect(shown).to_contain_text(label, timeout=10000)
             assert wall.locator("#live-extensions [data-deliberation] button, #live-extensions [data-deliberation] form").count() == 0
         finally:
             browser.close()

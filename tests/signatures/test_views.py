@@ -321,3 +321,29 @@ def test_the_resend_page_answers_the_same_whatever_the_address(client, campaign,
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
     assert [m.to for m in mail.outbox[before:]] == [["pending@example.org"]]
+
+
+def test_the_public_list_says_how_many_are_confirmed_pending_and_withdrawn(client, campaign, signed, sign, django_capture_on_commit_callbacks):
+    signed(campaign, person(email="a@example.org"))
+    signed(campaign, person(email="b@example.org"))
+    _signature, message, _receipt = signed(campaign, person(email="c@example.org"))
+    pk, token = manage_link(message)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(signature_id=pk, token=token)
+    sign(campaign, person(email="d@example.org"))
+    html = client.get(reverse("signatures:list", kwargs={"slug": campaign.manifesto.slug})).content.decode()
+    assert "2 confirmées" in html and "1 en attente de confirmation" in html and "1 retirée" in html
+
+
+def test_the_dashboard_shows_bursts_by_network_and_domain_and_checks_them_without_invalidating(client, campaign, sign, organiser):
+    for n in range(4):
+        sign(campaign, person(email=f"bot{n}@spam.example"), ip=f"198.51.100.{n + 1}")
+    sign(campaign, person(email="someone@example.org"), ip="203.0.113.9")
+    client.force_login(organiser)
+    url = reverse("signatures:dashboard", kwargs={"slug": campaign.manifesto.slug})
+    html = client.get(url).content.decode()
+    assert "198.51.100.0/24" in html and "spam.example" in html
+    assert "203.0.113.0/24" not in html  # one signature is no burst
+    response = client.post(url, {"action": "invalidate", "ip_network": "198.51.100.0/24"})
+    assert "4 signatures correspondent" in response.content.decode()
+    assert Signature.objects.filter(state=SignatureState.INVALIDATED).count() == 0
