@@ -1,9 +1,9 @@
 """The live room's websocket: one endpoint per live session (ws/live/<session id>/).
 
-Thin: authenticate (Django session: facilitator or participant), parse and validate a
-command, check role and phase, call the registered handler (agora.registry) in a database
-thread, reply. Journal events reach the socket through the per-process hub (agora.hub), not
-through a channel per connection. The protocol is described in docs/realtime.md.
+Thin: authenticate (Django session: facilitator or participant), hand each frame to the
+command pipeline (agora.pipeline: validation, role, receipt, phase, the handler's
+transaction) and send its reply. Journal events reach the socket through the per-process hub
+(agora.hub), not through a channel per connection. The protocol is described in docs/realtime.md.
 """
 
 import json
@@ -15,44 +15,19 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agora import hub as live_hub
-from agora import metrics, permissions, phases, registry, selectors, services, snapshot
-from agora.models import CommandReceipt, LiveSession, Participant
-from manifesto.errors import ServiceError
+from agora import metrics, permissions, pipeline, selectors, services, snapshot
+from agora.models import LiveSession, Participant
+from agora.pipeline import error
 from manifesto.journal import encode, events_after, with_prev
 from manifesto.models import Manifesto
-from manifesto.vocabulary import COMMANDS, VocabularyError, validate_command
 
 log = logging.getLogger(__name__)
 
-MAX_COMMAND_ID = 64
 CLOSE_NOT_ALLOWED = 4403
-
-
-class TokenBucket:
-    """`rate` commands a second on average, bursts up to `rate`."""
-
-    def __init__(self, rate: int):
-        self.rate = float(rate)
-        self.tokens = float(rate)
-        self.updated = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.rate, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
-
-
-def error(code: str, message, in_reply_to=None) -> dict:
-    return {"type": "error", "in_reply_to": in_reply_to, "code": code, "message": str(message)}
 
 
 class LiveRoomConsumer(AsyncWebsocketConsumer):
@@ -70,7 +45,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         self.language = self._language()
-        self.bucket = TokenBucket(settings.LIVE_COMMANDS_PER_SECOND)
+        self.rate = pipeline.RateLimit(settings.LIVE_COMMANDS_PER_SECOND)
         self.sent_seq = 0
         self.replaying = True
         self.pending: list[tuple[int | None, str]] = []
@@ -250,107 +225,27 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     # ------------------------------------------------------------------ incoming
 
     async def receive(self, text_data=None, bytes_data=None):
+        """Hand the frame to the command pipeline (agora.pipeline) and send its reply."""
         with translation.override(self.language):
-            reply = await self._receive(text_data, bytes_data)
-        if reply is not None:
-            await self.send_json(reply)
+            step = pipeline.read(text_data, bytes_data, rate=self.rate)
+            if step is pipeline.PONG:
+                step = self.pong()
+            elif isinstance(step, pipeline.Resume):
+                return await self.resume(step.seq)
+            if isinstance(step, pipeline.Command):
+                step = await database_sync_to_async(self._run_command)(step)
+        await self.send_json(step)
 
-    async def _receive(self, text_data, bytes_data):
-        if text_data is None:
-            return error("malformed", _("Envoyez du texte JSON, pas des données binaires."))
-        if len(text_data) * 4 > settings.LIVE_MAX_FRAME_BYTES and len(text_data.encode()) > settings.LIVE_MAX_FRAME_BYTES:
-            return error("frame_too_large", _("Ce message est trop long (%(max)d octets au plus).")
-                         % {"max": settings.LIVE_MAX_FRAME_BYTES})
-        try:
-            message = json.loads(text_data)
-        except ValueError:
-            return error("malformed", _("Ce message n'est pas du JSON valide."))
-        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            return error("malformed", _("Un message est un objet JSON avec un champ « type »."))
-        kind = message["type"]
-        command_id = message.get("id")
-        in_reply_to = command_id if isinstance(command_id, str) else None
-        if kind == "ping":
-            return self.pong()
-        if not self.bucket.take():
-            return error("rate_limited", _("Trop de messages à la fois : attendez un instant."), in_reply_to)
-        data = message.get("data", {})
-        if kind == "resume":
-            seq = data.get("seq") if isinstance(data, dict) else None
-            if seq is not None and (not isinstance(seq, int) or isinstance(seq, bool)):
-                return error("malformed", _("« seq » doit être un entier ou null."))
-            await self.resume(seq)
-            return None
-        if not isinstance(command_id, str) or not 0 < len(command_id) <= MAX_COMMAND_ID:
-            return error("malformed", _("Une commande porte un « id » choisi par le client (64 caractères au plus)."))
-        if set(message) - {"type", "id", "data"}:
-            return error("malformed", _("Une commande n'a que les champs « type », « id » et « data »."), in_reply_to)
-        try:
-            return await database_sync_to_async(self._run_command)(kind, command_id, data)
-        except Exception:
-            log.exception("live room: command %s failed", kind)
-            return error("server_error", _("Une erreur inattendue s'est produite ; rien n'a été modifié."), in_reply_to)
+    def _run_command(self, command: pipeline.Command) -> dict:
+        with translation.override(self.language):
+            return pipeline.run(self.caller(), command)
 
-    def _run_command(self, kind: str, command_id: str, data) -> dict:
-        spec = registry.lookup(kind)
-        if spec is None or kind not in COMMANDS:
-            return error("unknown_command", _("Commande inconnue : %(type)s.") % {"type": kind}, command_id)
-        try:
-            validate_command(kind, data)
-        except VocabularyError as exc:
-            return error("invalid_command", _("Données de commande invalides (%(detail)s).") % {"detail": exc}, command_id)
-        session = LiveSession.objects.select_related("agora", "agora__manifesto").get(pk=self.session_id)
-        participant = self._current_participant()
-        if participant is None and not self.is_facilitator:
-            return error("removed", _("Vous ne participez plus à cette séance."), command_id)
-        roles = {"facilitator"} if self.is_facilitator else set()
-        if participant is not None:
-            roles.add("participant")
-        if not roles & spec.roles:
-            if "facilitator" in spec.roles:
-                message = _("Seul·es les animateur·rices peuvent faire cela.")
-            else:
-                message = _("Seul·es les participant·es peuvent faire cela.")
-            return error("forbidden", message, command_id)
-        stored = CommandReceipt.objects.filter(session=session, actor=self.actor, command_id=command_id).first()
-        if stored is not None:
-            return stored.reply
-        if session.closed_at is not None:
-            return error("session_closed", _("Cette séance est close."), command_id)
-        if not phases.command_allowed(session, kind):
-            return error(
-                "wrong_phase",
-                _("Ce n'est pas possible pendant la phase « %(phase)s ».") % {"phase": phases.label(session.phase)},
-                command_id,
-            )
+    def caller(self) -> pipeline.Caller:
         user = self.scope.get("user")
-        context = registry.CommandContext(
-            session=session,
+        return pipeline.Caller(
+            session_id=self.session_id,
+            actor=self.actor,
             user=user if getattr(user, "is_authenticated", False) else None,
-            participant=participant,
+            participant_id=self.participant_id,
             is_facilitator=self.is_facilitator,
-        )
-        try:
-            with transaction.atomic():
-                result = spec.handler(context, data)
-                reply = {"type": "ack", "in_reply_to": command_id, "data": result if result is not None else {}}
-                self._store(session, kind, command_id, reply)
-        except ServiceError as exc:
-            reply = error(exc.code, exc.message, command_id)
-            try:
-                with transaction.atomic():
-                    self._store(session, kind, command_id, reply)
-            except IntegrityError:
-                pass
-        except IntegrityError:
-            # The same command id, sent twice at once: the first one to commit answers both.
-            stored = CommandReceipt.objects.filter(session=session, actor=self.actor, command_id=command_id).first()
-            if stored is None:
-                raise
-            return stored.reply
-        return reply
-
-    def _store(self, session, kind, command_id, reply) -> None:
-        CommandReceipt.objects.create(
-            session=session, actor=self.actor, command_id=command_id, command_type=kind, reply=reply
         )

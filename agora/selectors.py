@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from agora.models import Agora, Connection, Floor, LiveSession, Participant, RaisedHand
+from agora.models import Agora, CommandReceipt, Connection, Floor, LiveSession, Participant, RaisedHand
 
 SESSION_KEY = "live_participants"  # in the Django session: {"<live session id>": "<browser key>"}
 
@@ -95,3 +95,12 @@ def present_participants(session_id: int) -> list[dict]:
     ids = _live_connections(session_id).exclude(participant=None).values("participant_id")
     people = Participant.objects.filter(pk__in=ids, removed_at__isnull=True).order_by("display_name", "id")
     return [participant_payload(p) for p in people]
+
+
+def stored_reply(*, session: LiveSession, actor: str, command_id: str) -> dict | None:
+    """The reply already given to this command id by this person in this session, if any."""
+    return (
+        CommandReceipt.objects.filter(session=session, actor=actor, command_id=command_id)
+        .values_list("reply", flat=True)
+        .first()
+    )

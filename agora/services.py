@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agora import permissions, phases, selectors
-from agora.models import Agora, Connection, Floor, LiveSession, Participant, Phase, RaisedHand, Registration
+from agora.models import Agora, CommandReceipt, Connection, Floor, LiveSession, Participant, Phase, RaisedHand, Registration
 from manifesto.errors import InvalidInput, PermissionDenied, ServiceError
 from manifesto.journal import record_event
 from manifesto.models import Clause, EssFamily, Manifesto, ManifestoStatus
@@ -405,6 +405,22 @@ def clear_queue(*, actor, session: LiveSession) -> None:
     RaisedHand.objects.filter(session=session).delete()
     Floor.objects.filter(session=session).delete()
     _record_queue(session)
+
+
+# ------------------------------------------------------------------------- command receipts
+
+
+@transaction.atomic
+def record_command_reply(*, session: LiveSession, actor: str, command_id: str, command_type: str, reply: dict) -> None:
+    """Keep the reply to a live command, so the same command id resent (after a reconnect) is answered
+    with it instead of being applied again. Called in the command's own transaction: the receipt
+    commits with the change or not at all. `actor` is "user:<id>" or "participant:<id>".
+
+    Raises IntegrityError when that id already has a reply (the same command sent twice at once).
+    """
+    CommandReceipt.objects.create(
+        session=session, actor=actor, command_id=command_id, command_type=command_type, reply=reply
+    )
 
 
 # ------------------------------------------------------------------------- presence

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from agora import registry
 from agora.registry import CommandContext, command
 from deliberation import permissions, selectors, services
-from deliberation.errors import AmendmentConflict, InvalidInput, NotFound
+from deliberation.errors import AmendmentConflict, NotFound
 from deliberation.models import Amendment
 from deliberation.permissions import Actor
 from manifesto.models import Clause, Section
@@ -41,7 +41,7 @@ def _clause(ctx: CommandContext, clause_id) -> Clause | None:
         return None
     clause = Clause.objects.filter(pk=clause_id, manifesto_id=ctx.session.agora.manifesto_id).first()
     if clause is None:
-        raise InvalidInput(_("Cet article est introuvable."))
+        raise NotFound(_("Cet article est introuvable."))
     return clause
 
 
@@ -50,7 +50,7 @@ def _section(ctx: CommandContext, section_id) -> Section | None:
         return None
     section = Section.objects.filter(pk=section_id, manifesto_id=ctx.session.agora.manifesto_id).first()
     if section is None:
-        raise InvalidInput(_("Cette partie est introuvable."))
+        raise NotFound(_("Cette partie est introuvable."))
     return section
 
 
@@ -153,9 +153,7 @@ def mark_duplicate(ctx: CommandContext, data: dict) -> dict:
 
 @command("amendment.merge", roles={"facilitator"})
 def merge(ctx: CommandContext, data: dict) -> dict:
-    ids = data["amendment_ids"]
-    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-        raise InvalidInput(_("Liste d'amendements invalide."))
+    ids = data["amendment_ids"]  # a list of ints: checked by the vocabulary (ListOf(int))
     compromise = services.merge_amendments(
         actor=actor_of(ctx),
         amendments=[_amendment(ctx, i) for i in ids],

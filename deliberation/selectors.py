@@ -1,6 +1,7 @@
 """Reads of deliberation that are more than a one-line query, and the public shapes of events."""
 
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from deliberation import outcomes
 from deliberation.models import Amendment, AmendmentKind, AmendmentState, Comment, Support, SupportValue
 from deliberation.permissions import Actor, can_moderate, can_view_amendment, is_author
 from manifesto.diff import render_diff
+from manifesto.merge import three_way_merge
 from manifesto.disclosure import publishable_groups
 from manifesto.services import in_site_language
 
@@ -47,6 +49,33 @@ def needs_review(amendment: Amendment) -> bool:
     if amendment.state != AmendmentState.OPEN or amendment.kind == AmendmentKind.INSERT:
         return False
     return amendment.clause is None or amendment.clause.revision != amendment.base_revision
+
+
+@dataclass(frozen=True)
+class PendingConflict:
+    """Why accepting this amendment as it stands would be refused, with the three texts to compare."""
+
+    base: str  # the clause when the amendment was written
+    current: str  # the clause now
+    proposed: str  # what the amendment proposes (empty for a deletion)
+    current_revision: int  # the revision a merged text must be written against
+
+
+def pending_conflict(amendment: Amendment) -> PendingConflict | None:
+    """The conflict an accept would meet now: the clause changed since the amendment's base and
+    the changes overlap (or a deletion meets an edit). None when an accept would go through."""
+    if amendment.state != AmendmentState.OPEN or amendment.kind == AmendmentKind.INSERT:
+        return None
+    clause = amendment.clause
+    if clause is None or clause.revision == amendment.base_revision:
+        return None
+    proposed = proposed_text(amendment)
+    merged = three_way_merge(base=amendment.base_text, current=clause.text, proposed=proposed)
+    if not merged.conflict and amendment.kind != AmendmentKind.DELETE:
+        return None
+    return PendingConflict(
+        base=amendment.base_text, current=clause.text, proposed=proposed, current_revision=clause.revision
+    )
 
 
 def public_data(amendment: Amendment) -> dict:

@@ -268,6 +268,9 @@ def accept(request, pk):
                 message = _("Amendement n° %(number)s adopté.")
             messages.success(request, message % {"number": amendment.number})
             return redirect(amendment)
+    if request.method != "POST":
+        # The page a `conflict` reply names: opened with GET, it shows the three texts at once.
+        conflict = selectors.pending_conflict(amendment)
     if conflict is not None:
         form = forms.AcceptForm(
             initial={"resolved_text": conflict.current, "expected_revision": conflict.current_revision, "resolve": True}

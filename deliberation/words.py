@@ -83,4 +83,8 @@ def _common_words() -> dict:
         "merged_note": _("Fusionné avec les modifications faites entre-temps."),
         "retained": _("Retenu par l'agora"),
         "answer": _("Suite donnée : %s"),
+        "draftTitle": _("Votre proposition n'a pas été déposée"),
+        "draftWaiting": _("Votre proposition attend la réponse du serveur…"),
+        "draftKept": _("Votre texte est gardé ici, et reviendra dans le formulaire à la prochaine phase de propositions."),
+        "draftForget": _("Effacer ce brouillon"),
     }

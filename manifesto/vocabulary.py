@@ -7,8 +7,16 @@ and shapes live here, no behaviour, so every app may import it. Wire format:
 - command: {"type": "...", "id": "client-generated", "data": {...}}
 - reply:   {"type": "ack" | "error", "in_reply_to": "...", ...}
 
-A shape maps each field to the type(s) its value may have; every field is required and no
-other field is allowed. `NONE` in a tuple allows null.
+A shape maps each field to the type its value must have; every field is required and no
+other field is allowed. A type is one of:
+
+- a Python type: `str`, `int` (never a bool), `float`, `bool`, `list` or `dict` (any content);
+- a dict of fields: a nested object of that shape, checked the same way (e.g. `CLAUSE`);
+- `ListOf(type)`: a list whose every item has that type;
+- `MapOf(type)`: an object with any string keys whose every value has that type;
+- a tuple of types: any one of them; `NONE` in a tuple allows null.
+
+Errors name the path to the faulty value (`hands[0].display_name`).
 """
 
 from dataclasses import dataclass
@@ -22,25 +30,68 @@ class VocabularyError(ValueError):
 
 
 @dataclass(frozen=True)
+class ListOf:
+    item: object
+
+
+@dataclass(frozen=True)
+class MapOf:
+    value: object
+
+
+def _check(expected, value, path: str) -> None:
+    if isinstance(expected, tuple):
+        errors = []
+        for alternative in expected:
+            try:
+                _check(alternative, value, path)
+                return
+            except VocabularyError as exc:
+                errors.append(exc)
+        nullable = [alternative for alternative in expected if alternative is not NONE]
+        if len(nullable) == 1 and value is not None:
+            raise errors[expected.index(nullable[0])]  # (CLAUSE, NONE): say what is wrong inside
+        raise VocabularyError(f"{path} has the wrong type")
+    if isinstance(expected, dict):
+        _check_fields(expected, value, path)
+    elif isinstance(expected, ListOf):
+        if not isinstance(value, list):
+            raise VocabularyError(f"{path} must be a list")
+        for index, item in enumerate(value):
+            _check(expected.item, item, f"{path}[{index}]")
+    elif isinstance(expected, MapOf):
+        if not isinstance(value, dict):
+            raise VocabularyError(f"{path} must be an object")
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise VocabularyError(f"{path} has a key that is not a string")
+            _check(expected.value, item, f"{path}.{key}")
+    # bool is an int in Python; a field declared int must not accept True.
+    elif (isinstance(value, bool) and expected is not bool) or not isinstance(value, expected):
+        raise VocabularyError(f"{path} has the wrong type")
+
+
+def _check_fields(fields: dict, data, path: str) -> None:
+    if not isinstance(data, dict):
+        raise VocabularyError(f"{path or 'data'} must be an object")
+    missing = fields.keys() - data.keys()
+    extra = data.keys() - fields.keys()
+    if missing or extra:
+        raise VocabularyError(f"{path + ': ' if path else ''}missing {sorted(missing)}, unexpected {sorted(extra)}")
+    for key, expected in fields.items():
+        _check(expected, data[key], f"{path}.{key}" if path else key)
+
+
+@dataclass(frozen=True)
 class Shape:
     name: str
     fields: dict
 
     def validate(self, data) -> None:
-        if not isinstance(data, dict):
-            raise VocabularyError(f"{self.name}: data must be an object")
-        missing = self.fields.keys() - data.keys()
-        extra = data.keys() - self.fields.keys()
-        if missing or extra:
-            raise VocabularyError(f"{self.name}: missing {sorted(missing)}, unexpected {sorted(extra)}")
-        for key, allowed in self.fields.items():
-            allowed = allowed if isinstance(allowed, tuple) else (allowed,)
-            value = data[key]
-            # bool is an int in Python; a field declared int must not accept True.
-            if isinstance(value, bool) and bool not in allowed:
-                raise VocabularyError(f"{self.name}: {key} has the wrong type")
-            if not isinstance(value, allowed):
-                raise VocabularyError(f"{self.name}: {key} has the wrong type")
+        try:
+            _check_fields(self.fields, data, "")
+        except VocabularyError as exc:
+            raise VocabularyError(f"{self.name}: {exc}") from None
 
 
 def _shapes(**shapes: dict) -> dict[str, Shape]:
@@ -57,9 +108,9 @@ MANIFESTO_EVENTS = _shapes(
     manifesto__version_frozen={"number": int, "label": str, "fingerprint": str},
     section__added={"id": int, "position": int, "title": str},
     section__changed={"id": int, "position": int, "title": str},
-    clause__added={"clause": dict, "reason": str},
-    clause__changed={"clause": dict, "reason": str},
-    clause__moved={"clause": dict, "reason": str},
+    clause__added={"clause": CLAUSE, "reason": str},
+    clause__changed={"clause": CLAUSE, "reason": str},
+    clause__moved={"clause": CLAUSE, "reason": str},
     clause__deleted={"id": int, "number": int, "reason": str},
 )
 
@@ -72,10 +123,10 @@ AGORA_EVENTS: dict[str, Shape] = _shapes(
     session__opened={"session_id": int, "code": str, "phase": str},
     session__closed={"session_id": int},
     session__phase_changed={"session_id": int, "phase": str, "label": str},
-    session__focus_changed={"session_id": int, "clause": (dict, NONE)},  # clause: CLAUSE or null
+    session__focus_changed={"session_id": int, "clause": (CLAUSE, NONE)},
     session__timer_changed={"session_id": int, "ends_at": (str, NONE), "seconds": (int, NONE)},
     session__participant_removed={"session_id": int, "participant_id": int},
-    queue__changed={"session_id": int, "hands": list, "floor": (dict, NONE)},
+    queue__changed={"session_id": int, "hands": ListOf(PARTICIPANT), "floor": (PARTICIPANT, NONE)},
     # Not journaled (seq is null on the wire): the latest count supersedes every earlier one.
     presence__changed={"session_id": int, "count": int},
 )
@@ -115,19 +166,19 @@ AMENDMENT = {
 # "contre", "abstention", "by_family": {family: SUPPORT_TOTALS}, "by_territory": {territory: SUPPORT_TOTALS}},
 # frozen when the position was taken. position: retained | not_retained | duplicate | merged | hidden;
 # label says it in words ("Retenu par l'Agora de Lille — transmis au collectif de rédaction").
+SUPPORT_TOTALS = {"pour": int, "contre": int, "abstention": int}
 POSITION = {
     "agora_id": int,
     "agora": str,
     "position": str,
     "label": str,
     "reason": str,
-    "tally": dict,
+    "tally": {**SUPPORT_TOTALS, "by_family": MapOf(SUPPORT_TOTALS), "by_territory": MapOf(SUPPORT_TOTALS)},
     "decided_at": str,
 }
-SUPPORT_TOTALS = {"pour": int, "contre": int, "abstention": int}
 COMMENT = {"id": int, "amendment_id": int, "author": str, "stance": str, "text": str, "created_at": str}
 
-_AMENDMENT_EVENT = {"amendment": dict, "session_id": (int, NONE)}
+_AMENDMENT_EVENT = {"amendment": AMENDMENT, "session_id": (int, NONE)}
 DELIBERATION_EVENTS: dict[str, Shape] = _shapes(
     amendment__proposed=_AMENDMENT_EVENT,
     amendment__edited=_AMENDMENT_EVENT,
@@ -141,13 +192,18 @@ DELIBERATION_EVENTS: dict[str, Shape] = _shapes(
     amendment__reopened=_AMENDMENT_EVENT,
     # Collective mode: a facilitator's accept / reject / duplicate / merge / hide is the agora's
     # position (POSITION); the text did not change. Replaces the room-mode event of that decision.
-    amendment__position_taken={**_AMENDMENT_EVENT, "position": dict},
+    amendment__position_taken={**_AMENDMENT_EVENT, "position": POSITION},
     # The editorial collective answered an amendment (amendment.outcome*); clause_id / revision:
     # the article and revision its words went into, if any.
     amendment__outcome_given={**_AMENDMENT_EVENT, "clause_id": (int, NONE), "revision": (int, NONE)},
-    # totals: SUPPORT_TOTALS; by_family: {ess_family or "": SUPPORT_TOTALS}. Who said what is not broadcast.
-    support__changed={"amendment_id": int, "session_id": (int, NONE), "totals": dict, "by_family": dict},
-    comment__added={"comment": dict, "session_id": (int, NONE)},
+    # by_family: {ess_family or "": SUPPORT_TOTALS}. Who said what is not broadcast.
+    support__changed={
+        "amendment_id": int,
+        "session_id": (int, NONE),
+        "totals": SUPPORT_TOTALS,
+        "by_family": MapOf(SUPPORT_TOTALS),
+    },
+    comment__added={"comment": COMMENT, "session_id": (int, NONE)},
 )
 
 # ---------------------------------------------------------------- events: signatures (manifesto)
@@ -200,7 +256,7 @@ DELIBERATION_COMMANDS: dict[str, Shape] = _shapes(
     amendment__accept={"amendment_id": int, "resolved_text": (str, NONE), "expected_revision": (int, NONE)},
     amendment__reject={"amendment_id": int, "reason": str},
     amendment__mark_duplicate={"amendment_id": int, "duplicate_of": int},
-    amendment__merge={"amendment_ids": list, "text": str, "justification": str},
+    amendment__merge={"amendment_ids": ListOf(int), "text": str, "justification": str},
     amendment__hide={"amendment_id": int, "reason": str},
     amendment__reopen={"amendment_id": int},
 )

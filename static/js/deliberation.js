@@ -70,7 +70,11 @@
     proposed: "Votre amendement n° %s est déposé.", newAmendment: "Nouvel amendement n° %s sur l'article %s",
     acceptedNews: "Amendement n° %s adopté", hiddenNote: "Masqué par l'animation ; visible seulement par son auteur·rice et les animateur·rices.",
     none: "Aucun amendement pour l'instant.", conflictLink: "Résoudre le conflit", deleted: "(article supprimé)",
-    merged_note: "Fusionné avec les modifications faites entre-temps."
+    merged_note: "Fusionné avec les modifications faites entre-temps.",
+    draftTitle: "Votre proposition n'a pas été déposée",
+    draftWaiting: "Votre proposition attend la réponse du serveur…",
+    draftKept: "Votre texte est gardé ici, et reviendra dans le formulaire à la prochaine phase de propositions.",
+    draftForget: "Effacer ce brouillon"
   };
   // collective: the manifesto's decision mode (from the page's words); in collective mode a
   // facilitator's decision is the agora's position and never changes the text.
@@ -121,6 +125,68 @@
     readOnly: false // the projector: public amendments, no controls
   };
   var root = null, listEl = null, statusEl = null, formEl = null;
+
+  // ------------------------------------------------------------------ the proposal being written
+  // What a person typed must never vanish: not when the phase closes while they write, not when
+  // a proposal sent offline is refused on their return (the phase changed meanwhile). The draft
+  // is kept (in the page and in sessionStorage, so a reload keeps it too), shown with the reason
+  // it was refused, and put back in the form when proposals reopen.
+  var draft = null; // {kind, where, text, justification, pending, refusal}
+
+  function draftKey() { return "coecrire-proposal-draft-" + state.sessionId; }
+
+  function storeDraft() {
+    try {
+      if (draft) { sessionStorage.setItem(draftKey(), JSON.stringify(draft)); }
+      else { sessionStorage.removeItem(draftKey()); }
+    } catch (e) { /* storage refused (private mode): the page still keeps it */ }
+  }
+
+  function loadDraft() {
+    try { draft = JSON.parse(sessionStorage.getItem(draftKey()) || "null"); } catch (e) { draft = null; }
+    if (draft) { draft.pending = false; } // a reload forgot the command: nothing is waiting any more
+  }
+
+  function captureDraft() {
+    var form = formEl && formEl.querySelector("form[data-propose-form]");
+    if (!form) { return; }
+    var text = form.querySelector("[name=text]"), why = form.querySelector("[name=justification]");
+    var typed = (text.dataset.touched && text.value.trim()) || why.value.trim();
+    if (!typed && !(draft && draft.pending)) { return; }
+    var error = form.querySelector("[data-propose-error]");
+    draft = {
+      kind: form.querySelector("[name=kind]").value, where: form.querySelector("[name=where]").value,
+      text: text.value, justification: why.value, pending: !!(draft && draft.pending),
+      refusal: (draft && draft.refusal) || (error && error.textContent) || ""
+    };
+    storeDraft();
+  }
+
+  function clearForm() {
+    captureDraft();
+    formEl.textContent = "";
+  }
+
+  function renderKeptDraft() {
+    if (!draft || !state.you.participant || state.readOnly) { return; }
+    var block = el("section", { className: "kept-draft stack", "aria-labelledby": "kept-draft-title", "data-kept-draft": "" }, [
+      el("h3", { id: "kept-draft-title", text: w("draftTitle") }),
+      el("p", { className: "errorlist", role: "alert", "data-kept-draft-reason": "", text: draft.pending ? w("draftWaiting") : draft.refusal }),
+      el("p", { text: w("draftKept") }),
+      el("label", { "for": "kept-draft-text", text: w("text") }),
+      el("textarea", { id: "kept-draft-text", readonly: "readonly", rows: "5", "data-kept-draft-text": "" }),
+      draft.justification ? el("label", { "for": "kept-draft-justification", text: w("justification") }) : null,
+      draft.justification ? el("textarea", { id: "kept-draft-justification", readonly: "readonly", rows: "2" }) : null
+    ]);
+    block.querySelector("#kept-draft-text").value = draft.text;
+    if (draft.justification) { block.querySelector("#kept-draft-justification").value = draft.justification; }
+    block.appendChild(button(w("draftForget"), function () {
+      draft = null;
+      storeDraft();
+      formEl.textContent = "";
+    }, { className: "secondary", "data-forget-draft": "" }));
+    formEl.appendChild(block);
+  }
 
   function mount() {
     root = document.querySelector("[data-deliberation]");
@@ -370,8 +436,9 @@
 
   function renderProposeForm() {
     var show = !!state.you.participant && !state.readOnly && state.phase === "proposals";
-    if (!show) { formEl.textContent = ""; return; }
+    if (!show) { clearForm(); renderKeptDraft(); return; }
     if (formEl.querySelector("form")) { return; } // already there: keep what is being typed
+    formEl.textContent = ""; // a kept draft goes back into the form below
     var kind = el("select", { id: "live-kind", name: "kind" }, ["modify", "delete", "insert"].map(function (k) {
       return el("option", { value: k, text: w(k) });
     }));
@@ -406,19 +473,52 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var isClause = where.value.charAt(0) === "c", id = parseInt(where.value.slice(1), 10);
+      // Kept until the server answers: offline, the command waits in Live's queue meanwhile.
+      draft = { kind: kind.value, where: where.value, text: text.value, justification: why.value, pending: true, refusal: "" };
+      storeDraft();
       Live.send("amendment.propose", {
         kind: kind.value, clause_id: isClause ? id : null, section_id: isClause ? null : id,
         text: kind.value === "delete" ? "" : text.value, justification: why.value
       }).then(function (data) {
         var a = data.amendment;
+        draft = null;
+        storeDraft();
+        if (!formEl.contains(form)) { formEl.textContent = ""; renderProposeForm(); } // a kept draft's block goes
         upsert(Object.assign(a, { mine: true }));
         text.value = ""; why.value = ""; delete text.dataset.touched; error.textContent = "";
         prefill();
         Live.announce(w("proposed", a.number));
         say(w("proposed", a.number));
-      }, function (err) { error.textContent = err && err.message ? err.message : String(err); });
+      }, function (err) {
+        var message = err && err.message ? err.message : String(err);
+        if (formEl.contains(form)) {
+          // Still proposing: the text is in the form, with the reason above it.
+          draft = null;
+          storeDraft();
+          error.textContent = message;
+          return;
+        }
+        // The form is gone (the phase changed while the proposal waited): keep the draft, say why.
+        draft = draft || { kind: kind.value, where: where.value, text: text.value, justification: why.value };
+        draft.pending = false;
+        draft.refusal = message;
+        storeDraft();
+        formEl.textContent = "";
+        renderProposeForm();
+        Live.announce(message);
+      });
     });
     formEl.appendChild(form);
+    if (draft && !draft.pending) {
+      kind.value = draft.kind;
+      if (where.querySelector('option[value="' + draft.where + '"]')) { where.value = draft.where; where.dataset.touched = "1"; }
+      text.value = draft.text;
+      text.dataset.touched = "1";
+      why.value = draft.justification;
+      error.textContent = draft.refusal || "";
+      draft = null;
+      storeDraft();
+    }
     prefill();
     form.refocus = function () {
       if (!where.dataset.touched && state.focusId && state.clauses[state.focusId]) { where.value = "c" + state.focusId; prefill(); }
@@ -460,7 +560,8 @@
       state.sections = part.sections;
       state.amendments = {};
       part.amendments.forEach(function (a) { state.amendments[a.id] = a; });
-      formEl.textContent = "";
+      clearForm();
+      if (!draft) { loadDraft(); }
       renderAll(true);
     });
 
@@ -525,7 +626,7 @@
       state.clauseOrder = state.clauseOrder.filter(function (id) { return id !== data.id; });
       var group = listEl.querySelector('[data-group="c' + data.id + '"]');
       if (group) { group.remove(); }
-      formEl.textContent = "";
+      clearForm();
       renderAll(true);
     });
 

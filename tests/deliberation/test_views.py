@@ -166,6 +166,26 @@ def test_conflict_shows_three_texts_and_the_resolution_form(facilitator_client, 
     assert clause.text == "Texte de l'article 1.1, seconde et troisième rédaction."
 
 
+def test_conflict_page_named_in_a_conflict_reply_shows_the_three_texts_on_get(
+    facilitator_client, organiser, live_session, participant, clause
+):
+    amendment = propose(participant, live_session, clause, clause.text.replace("première", "seconde"))
+    text_services.edit_clause(actor=organiser, clause=clause, text=clause.text.replace("première", "troisième"), expected_revision=1)
+    html = facilitator_client.get(reverse("deliberation:accept", args=[amendment.pk])).content.decode()
+    assert 'class="base-text">Texte de l&#x27;article 1.1, première rédaction.' in html
+    assert 'class="current-text">Texte de l&#x27;article 1.1, troisième rédaction.' in html
+    assert 'class="proposed-text">Texte de l&#x27;article 1.1, seconde rédaction.' in html
+    assert 'name="expected_revision" value="2"' in html
+    clause.refresh_from_db()
+    assert clause.revision == 2  # GET writes nothing
+
+
+def test_accept_page_without_a_conflict_shows_no_conflict_on_get(facilitator_client, live_session, participant, clause):
+    amendment = propose(participant, live_session, clause, clause.text.replace("première", "seconde"))
+    html = facilitator_client.get(reverse("deliberation:accept", args=[amendment.pk])).content.decode()
+    assert "base-text" not in html and "Conflit" not in html
+
+
 def test_facilitator_rejects_hides_reopens_marks_duplicate_and_merges_by_form(facilitator_client, live_session, participant, clause):
     a = propose(participant, live_session, clause, "A.")
     b = propose(participant, live_session, clause, "B.")
