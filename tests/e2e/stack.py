@@ -243,6 +243,7 @@ class Stack:
             BEHIND_TLS_PROXY="1",
             SECURE_COOKIES="1",
             DB_POOL_SIZE="8",
+            DB_POOL_TIMEOUT="2",  # as docs/operations.md recommends (see config/settings.py)
             PROMETHEUS_MULTIPROC_DIR=str(self.directory / "metrics"),
             LOG_LEVEL="INFO",
         )
