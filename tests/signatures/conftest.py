@@ -23,6 +23,8 @@ def signature_settings(settings):
     settings.SIGNATURE_COUNTER_COALESCE_MS = 0
     settings.SIGNATURE_RATE_ALLOWLIST = []
     settings.SIGNATURE_RATE_LIMIT = 100000
+    # One window for the whole run: a test that counts requests must not straddle a window's end.
+    settings.SIGNATURE_RATE_WINDOW_SECONDS = 10**9
     settings.SITE_URL = "http://testserver"
     return settings
 
