@@ -211,3 +211,24 @@ def test_a_failure_after_commit_is_still_the_ack(live_session, facilitator, test
     events = Event.objects.filter(type="session.phase_changed").count()
     assert run(caller, Command("test.run", "a1", {})) == reply
     assert Event.objects.filter(type="session.phase_changed").count() == events
+
+
+@pytest.mark.django_db
+def test_refusals_rate_limits_and_latency_are_measured(live_session, facilitator):
+    from prometheus_client import REGISTRY
+
+    def sample(name, **labels):
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    refused = sample("coecrire_live_commands_refused_total", code="invalid")
+    limited = sample("coecrire_live_commands_refused_total", code="rate_limited")
+    timed = sample("coecrire_live_command_seconds_count", command="session.set_phase")
+    caller = facilitator_caller(live_session, facilitator)
+    run(caller, Command("session.set_phase", "m1", {"phase": "nap"}))
+    run(caller, Command("session.set_phase", "m2", {"phase": "proposals"}))
+    rate = RateLimit(1, clock=FakeClock())
+    read(frame(type="x", id="1", data={}), None, rate=rate)
+    read(frame(type="x", id="2", data={}), None, rate=rate)
+    assert sample("coecrire_live_commands_refused_total", code="invalid") == refused + 1
+    assert sample("coecrire_live_commands_refused_total", code="rate_limited") == limited + 1
+    assert sample("coecrire_live_command_seconds_count", command="session.set_phase") == timed + 2
