@@ -144,6 +144,21 @@ async def room(stack):
     await opened.close()
 
 
+async def scrape(stack: Stack) -> dict:
+    """/metrics through nginx (any process answers for all): {(name, labels): value}."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    status, body = await asyncio.to_thread(stack.get, "/metrics")
+    assert status == 200
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(body.decode()) for s in family.samples}
+
+
+def total(samples: dict, name: str, **labels) -> float:
+    wanted = set(labels.items())
+    return sum(v for (n, l), v in samples.items() if n == name and wanted <= set(l))
+
+
 async def assert_applied_once(room: Room, outcomes: list[tuple[str, dict]]) -> None:
     """An acknowledged proposal exists exactly once; a refused one does not exist."""
     counts = await room.amendments([text for text, _reply in outcomes])
@@ -195,6 +210,10 @@ async def test_kill_one_daphne_its_clients_move_to_the_other_and_resume(room, st
         await room.converged(15)
         moved = [c for c in room.everyone if c.connections > before[c.name]]
         assert moved, "no client was on the killed process: the test exercised nothing"
+        # The metrics count the sockets of live processes only: all of them on the survivor now.
+        sockets = {dict(l)["pid"]: v for (n, l), v in (await scrape(stack)).items() if n == "coecrire_live_sockets" and v}
+        assert set(sockets) == {str(stack.daphnes[0].process.pid)}, sockets
+        assert sum(sockets.values()) == len(room.everyone)
         assert all(reply["type"] == "ack" for _text, reply in outcomes), outcomes
         await assert_applied_once(room, outcomes)
         await room.assert_exact()
@@ -203,6 +222,7 @@ async def test_kill_one_daphne_its_clients_move_to_the_other_and_resume(room, st
 
 
 async def test_redis_restart_every_client_converges_and_commands_apply_at_most_once(room, stack):
+    rejoins = total(await scrape(stack), "coecrire_live_hub_rejoins_total")
     stack.redis.stop()
     during = [asyncio.create_task(room.propose(p, f"pendant la panne de Redis {i}", timeout=60))
               for i, p in enumerate(room.participants[:10])]
@@ -225,11 +245,13 @@ async def test_redis_restart_every_client_converges_and_commands_apply_at_most_o
     assert all(reply["type"] == "ack" for _text, reply in retries), retries
     counts = await room.amendments([text for text, _reply in outcomes])
     assert set(counts.values()) == {1}, counts
+    assert total(await scrape(stack), "coecrire_live_hub_rejoins_total") >= rejoins + 1
     await room.converged(CONVERGE_SECONDS)
     await room.assert_exact()
 
 
 async def test_postgresql_restart_commands_are_unavailable_then_succeed_once(room, stack):
+    refused = total(await scrape(stack), "coecrire_live_commands_refused_total", code="unavailable")
     stack.postgres.stop()
     try:
         outcomes = await asyncio.gather(*(room.propose(p, f"pendant la panne de PostgreSQL {i}", command_id=f"pg-{i}",
@@ -248,6 +270,7 @@ async def test_postgresql_restart_commands_are_unavailable_then_succeed_once(roo
     await assert_applied_once(room, again)
     status, _body = await asyncio.to_thread(stack.get, "/readyz")
     assert status == 200
+    assert total(await scrape(stack), "coecrire_live_commands_refused_total", code="unavailable") >= refused + 5
     await room.converged(CONVERGE_SECONDS)
     await room.assert_exact()
 
