@@ -250,7 +250,30 @@ async def test_redis_restart_every_client_converges_and_commands_apply_at_most_o
     await room.assert_exact()
 
 
+async def test_client_offline_30_s_gets_exactly_the_50_missed_events_once_in_order(room):
+    away = room.participants[7]
+    await away.go_offline()
+    left_at = away.last_seq
+    started = time.monotonic()
+    for i in range(50):
+        reply = await room.facilitator.command("session.set_timer", {"seconds": 60 + i})
+        assert reply["type"] == "ack", reply
+        await asyncio.sleep(max(0, started + (i + 1) * 0.55 - time.monotonic()))
+    await asyncio.sleep(max(0, started + 30 - time.monotonic()))
+    missed = [(e["seq"], e["type"], e["data"]) for e in await room.journal(left_at)]
+    assert len(missed) == 50
+    away.come_back()
+    await asyncio.wait_for(away.ready.wait(), 15)
+    got = [(f["seq"], f["type"], f["data"]) for f in away.applied if f["seq"] > left_at]
+    assert got == missed
+    assert away.snapshots == 1 and away.connections >= 2
+    await room.assert_exact()
+
+
 async def test_postgresql_restart_commands_are_unavailable_then_succeed_once(room, stack):
+    # Last in the module: after a PostgreSQL restart the processes' pools recover slowly, and a
+    # room of 51 opened right after sometimes did not join within 60 s (reported; not hidden
+    # here by retrying).
     refused = total(await scrape(stack), "coecrire_live_commands_refused_total", code="unavailable")
     stack.postgres.stop()
     try:
@@ -272,24 +295,4 @@ async def test_postgresql_restart_commands_are_unavailable_then_succeed_once(roo
     assert status == 200
     assert total(await scrape(stack), "coecrire_live_commands_refused_total", code="unavailable") >= refused + 5
     await room.converged(CONVERGE_SECONDS)
-    await room.assert_exact()
-
-
-async def test_client_offline_30_s_gets_exactly_the_50_missed_events_once_in_order(room):
-    away = room.participants[7]
-    await away.go_offline()
-    left_at = away.last_seq
-    started = time.monotonic()
-    for i in range(50):
-        reply = await room.facilitator.command("session.set_timer", {"seconds": 60 + i})
-        assert reply["type"] == "ack", reply
-        await asyncio.sleep(max(0, started + (i + 1) * 0.55 - time.monotonic()))
-    await asyncio.sleep(max(0, started + 30 - time.monotonic()))
-    missed = [(e["seq"], e["type"], e["data"]) for e in await room.journal(left_at)]
-    assert len(missed) == 50
-    away.come_back()
-    await asyncio.wait_for(away.ready.wait(), 15)
-    got = [(f["seq"], f["type"], f["data"]) for f in away.applied if f["seq"] > left_at]
-    assert got == missed
-    assert away.snapshots == 1 and away.connections >= 2
     await room.assert_exact()
