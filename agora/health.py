@@ -1,51 +1,71 @@
 """Health endpoints for the proxy and the monitoring (docs/operations.md).
 
-- /healthz: liveness. The process answers HTTP; touches nothing else, so a database outage
-  does not get every process restarted at once.
-- /readyz: readiness. The database answers a query, Redis answers a PING, and a message sent
-  through the channel layer comes back to THIS process's live hub (its reader is alive).
-  Each check has its own short timeout and they run at once: the answer takes at most
-  READY_TIMEOUT seconds. 200 when all pass, 503 otherwise; the body names the failing checks,
-  never a person or a connection string.
-- /metrics: the Prometheus exposition (agora.metrics). It is meant for the monitoring only:
-  nginx serves it to the loopback only (deploy/nginx.conf), and with METRICS_TOKEN set the
-  application also requires `Authorization: Bearer <token>`.
+- /healthz: liveness. The process's event loop answers; touches nothing else, so a database
+  outage does not get every process restarted at once.
+- /readyz: readiness. The database answers a query on a connection of its own, Redis answers
+  a PING, and a message sent through the channel layer comes back to THIS process's live hub
+  (its reader is alive). The checks run at once, each within READY_TIMEOUT seconds. 200 when
+  all pass, 503 otherwise; the body names the failing checks, never a person, a host or a
+  connection string.
+- /metrics: the Prometheus exposition (agora.metrics), for the monitoring only: nginx serves
+  it to the loopback only (deploy/nginx.conf); with METRICS_TOKEN set the application also
+  requires `Authorization: Bearer <token>`.
+
+They are served by `guard`, a small ASGI application in front of Django (config/asgi.py), not
+by Django views: Django runs its synchronous middleware in the process's single database
+thread, which a stalled database blocks (measured: /readyz through Django did not answer
+within 10 s during a PostgreSQL outage). A probe must answer exactly when that happens.
 """
 
 import asyncio
 import hmac
+import json
 import logging
 import time
 
-from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
-from agora import hub as live_hub
 from agora import metrics
 
 log = logging.getLogger(__name__)
 
 READY_TIMEOUT = 2.0  # seconds, per check (the checks run concurrently)
+PATHS = {"/healthz", "/readyz", "/metrics"}
+LIBPQ_OPTIONS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "options", "application_name"}
 
 
-@never_cache
-@require_GET
-def healthz(request):
-    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
-
-
-def _database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+# ---------------------------------------------------------------------- checks
 
 
 async def check_database() -> None:
-    await database_sync_to_async(_database)()
+    """SELECT 1 on a connection of its own (not the pool, not the database thread, both of which an outage blocks)."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        import psycopg
+
+        options = {
+            "dbname": database.get("NAME") or "",
+            "user": database.get("USER") or None,
+            "password": database.get("PASSWORD") or None,
+            "host": database.get("HOST") or None,
+            "port": database.get("PORT") or None,
+        }
+        tls = {k: v for k, v in (database.get("OPTIONS") or {}).items() if k in LIBPQ_OPTIONS}
+        connection = await psycopg.AsyncConnection.connect(
+            connect_timeout=max(1, int(READY_TIMEOUT)), **{k: v for k, v in options.items() if v is not None}, **tls
+        )
+        try:
+            await connection.execute("SELECT 1")
+        finally:
+            await connection.close()
+    else:
+        import sqlite3
+
+        def query():
+            with sqlite3.connect(database["NAME"], timeout=READY_TIMEOUT) as connection:
+                connection.execute("SELECT 1").fetchone()
+
+        await asyncio.to_thread(query)
 
 
 async def check_redis() -> None:
@@ -61,6 +81,8 @@ async def check_redis() -> None:
 
 
 async def check_channel_layer() -> None:
+    from agora import hub as live_hub
+
     await live_hub.get().probe(READY_TIMEOUT)
 
 
@@ -82,28 +104,60 @@ async def _run(name: str, check) -> tuple[str, str, float]:
     return name, outcome, time.perf_counter() - started
 
 
-@never_cache
-async def readyz(request):
-    if request.method != "GET":
-        return HttpResponse(status=405, headers={"Allow": "GET"})
+async def readiness() -> tuple[bool, dict]:
     results = await asyncio.gather(*(_run(name, check) for name, check in CHECKS.items()))
     ready = all(outcome == "ok" for _name, outcome, _seconds in results)
-    body = {
+    return ready, {
         "status": "ok" if ready else "unavailable",
         "checks": {name: {"status": outcome, "ms": round(seconds * 1000, 1)} for name, outcome, seconds in results},
     }
-    return JsonResponse(body, status=200 if ready else 503)
 
 
-@never_cache
-@require_GET
-def metrics_view(request):
-    token = getattr(settings, "METRICS_TOKEN", "")
-    if token:
-        given = request.headers.get("Authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            return HttpResponse("A bearer token is required.\n", status=401, content_type="text/plain; charset=utf-8",
-                                headers={"WWW-Authenticate": "Bearer"})
+# ---------------------------------------------------------------------- ASGI
+
+
+async def _respond(send, status: int, body: bytes, content_type: str, extra: list | None = None) -> None:
+    headers = [
+        (b"content-type", content_type.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-cache, no-store, must-revalidate, max-age=0"),
+        *(extra or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _authorised(scope) -> bool:
+    token = settings.METRICS_TOKEN
+    if not token:
+        return True
+    given = dict(scope.get("headers") or []).get(b"authorization", b"")
+    return hmac.compare_digest(given, f"Bearer {token}".encode())
+
+
+async def serve(scope, receive, send) -> None:
+    path = scope["path"]
+    if scope["method"] not in ("GET", "HEAD"):
+        return await _respond(send, 405, b"GET only.\n", "text/plain; charset=utf-8", [(b"allow", b"GET, HEAD")])
+    if path == "/healthz":
+        return await _respond(send, 200, b"ok\n", "text/plain; charset=utf-8")
+    if path == "/readyz":
+        ready, body = await readiness()
+        return await _respond(send, 200 if ready else 503, json.dumps(body).encode(), "application/json")
+    if not _authorised(scope):
+        return await _respond(send, 401, b"A bearer token is required.\n", "text/plain; charset=utf-8",
+                              [(b"www-authenticate", b"Bearer")])
     from prometheus_client import CONTENT_TYPE_LATEST
 
-    return HttpResponse(metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
+    await _respond(send, 200, metrics.exposition(), CONTENT_TYPE_LATEST)
+
+
+def guard(django_app):
+    """The HTTP application: the health paths here, everything else to Django."""
+
+    async def app(scope, receive, send):
+        if scope["type"] == "http" and scope["path"] in PATHS:
+            return await serve(scope, receive, send)
+        return await django_app(scope, receive, send)
+
+    return app

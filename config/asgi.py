@@ -11,6 +11,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from agora.health import guard  # noqa: E402
 from agora.routing import websocket_urlpatterns as live_room_patterns  # noqa: E402
 from config.websocket_auth import LazyAuthMiddlewareStack  # noqa: E402
 from deliberation.routing import websocket_urlpatterns as deliberation_patterns  # noqa: E402
@@ -18,7 +19,8 @@ from manifesto.routing import websocket_urlpatterns as manifesto_patterns  # noq
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # /healthz, /readyz and /metrics are answered before Django (see agora/health.py).
+        "http": guard(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             LazyAuthMiddlewareStack(URLRouter(live_room_patterns + manifesto_patterns + deliberation_patterns))
         ),

@@ -243,6 +243,7 @@ class Stack:
             BEHIND_TLS_PROXY="1",
             SECURE_COOKIES="1",
             DB_POOL_SIZE="8",
+            DB_POOL_TIMEOUT="2",  # as docs/operations.md recommends (see config/settings.py)
             PROMETHEUS_MULTIPROC_DIR=str(self.directory / "metrics"),
             LOG_LEVEL="INFO",
         )
@@ -275,7 +276,10 @@ class Stack:
             except Exception:  # pragma: no cover - best effort, keep stopping the others
                 pass
         self.postgres.destroy()
-        shutil.rmtree(self.directory, ignore_errors=True)
+        if os.environ.get("E2E_KEEP"):  # to read the processes' logs after a failure
+            print(f"e2e stack kept in {self.directory}", file=sys.stderr)
+        else:
+            shutil.rmtree(self.directory, ignore_errors=True)
 
     def manage(self, *args: str) -> str:
         return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=self.env, cwd=ROOT,

@@ -89,7 +89,9 @@ class Room:
         await asyncio.gather(*(c.stop() for c in self.everyone))
 
     async def journal(self, after: int = 0) -> list[dict]:
-        return await asyncio.to_thread(self.stack.script, JOURNAL, str(self.manifesto_id), str(after))
+        """The journal after `after`, in this room's scope (its session's events and the text-wide ones)."""
+        events = await asyncio.to_thread(self.stack.script, JOURNAL, str(self.manifesto_id), str(after))
+        return [e for e in events if e["data"].get("session_id") in (None, self.session_id)]
 
     async def amendments(self, texts: list[str]) -> dict[str, int]:
         import json
@@ -107,7 +109,7 @@ class Room:
     async def converged(self, timeout: float) -> float:
         """Seconds until every client's lastSeq is the journal's last seq (fails after `timeout`)."""
         started = time.monotonic()
-        last = (await self.journal())[-1]["seq"]
+        last = (await self.journal(min(self.first_seq.values())))[-1]["seq"]
         while True:
             behind = [c.name for c in self.everyone if c.last_seq != last]
             if not behind:
@@ -140,6 +142,21 @@ async def room(stack):
     await opened.connect()
     yield opened
     await opened.close()
+
+
+async def scrape(stack: Stack) -> dict:
+    """/metrics through nginx (any process answers for all): {(name, labels): value}."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    status, body = await asyncio.to_thread(stack.get, "/metrics")
+    assert status == 200
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(body.decode()) for s in family.samples}
+
+
+def total(samples: dict, name: str, **labels) -> float:
+    wanted = set(labels.items())
+    return sum(v for (n, l), v in samples.items() if n == name and wanted <= set(l))
 
 
 async def assert_applied_once(room: Room, outcomes: list[tuple[str, dict]]) -> None:
@@ -193,6 +210,10 @@ async def test_kill_one_daphne_its_clients_move_to_the_other_and_resume(room, st
         await room.converged(15)
         moved = [c for c in room.everyone if c.connections > before[c.name]]
         assert moved, "no client was on the killed process: the test exercised nothing"
+        # The metrics count the sockets of live processes only: all of them on the survivor now.
+        sockets = {dict(l)["pid"]: v for (n, l), v in (await scrape(stack)).items() if n == "coecrire_live_sockets" and v}
+        assert set(sockets) == {str(stack.daphnes[0].process.pid)}, sockets
+        assert sum(sockets.values()) == len(room.everyone)
         assert all(reply["type"] == "ack" for _text, reply in outcomes), outcomes
         await assert_applied_once(room, outcomes)
         await room.assert_exact()
@@ -201,6 +222,7 @@ async def test_kill_one_daphne_its_clients_move_to_the_other_and_resume(room, st
 
 
 async def test_redis_restart_every_client_converges_and_commands_apply_at_most_once(room, stack):
+    rejoins = total(await scrape(stack), "coecrire_live_hub_rejoins_total")
     stack.redis.stop()
     during = [asyncio.create_task(room.propose(p, f"pendant la panne de Redis {i}", timeout=60))
               for i, p in enumerate(room.participants[:10])]
@@ -223,28 +245,7 @@ async def test_redis_restart_every_client_converges_and_commands_apply_at_most_o
     assert all(reply["type"] == "ack" for _text, reply in retries), retries
     counts = await room.amendments([text for text, _reply in outcomes])
     assert set(counts.values()) == {1}, counts
-    await room.converged(CONVERGE_SECONDS)
-    await room.assert_exact()
-
-
-async def test_postgresql_restart_commands_are_unavailable_then_succeed_once(room, stack):
-    stack.postgres.stop()
-    try:
-        outcomes = await asyncio.gather(*(room.propose(p, f"pendant la panne de PostgreSQL {i}", command_id=f"pg-{i}")
-                                          for i, p in enumerate(room.participants[:5])))
-        status, body = await asyncio.to_thread(stack.get, "/readyz")
-        assert status == 503 and b'"database": {"status": "error"' in body.replace(b'"timeout"', b'"error"'), body
-    finally:
-        stack.postgres.start()
-    for _text, reply in outcomes:
-        assert reply["type"] == "error" and reply["code"] == "unavailable", reply
-    # Back: the same commands, same ids, are applied once.
-    again = await asyncio.gather(*(room.propose(p, f"pendant la panne de PostgreSQL {i}", command_id=f"pg-{i}")
-                                   for i, p in enumerate(room.participants[:5])))
-    assert all(reply["type"] == "ack" for _text, reply in again), again
-    await assert_applied_once(room, again)
-    status, _body = await asyncio.to_thread(stack.get, "/readyz")
-    assert status == 200
+    assert total(await scrape(stack), "coecrire_live_hub_rejoins_total") >= rejoins + 1
     await room.converged(CONVERGE_SECONDS)
     await room.assert_exact()
 
@@ -266,4 +267,32 @@ async def test_client_offline_30_s_gets_exactly_the_50_missed_events_once_in_ord
     got = [(f["seq"], f["type"], f["data"]) for f in away.applied if f["seq"] > left_at]
     assert got == missed
     assert away.snapshots == 1 and away.connections >= 2
+    await room.assert_exact()
+
+
+async def test_postgresql_restart_commands_are_unavailable_then_succeed_once(room, stack):
+    # Last in the module: after a PostgreSQL restart the processes' pools recover slowly, and a
+    # room of 51 opened right after sometimes did not join within 60 s (reported; not hidden
+    # here by retrying).
+    refused = total(await scrape(stack), "coecrire_live_commands_refused_total", code="unavailable")
+    stack.postgres.stop()
+    try:
+        outcomes = await asyncio.gather(*(room.propose(p, f"pendant la panne de PostgreSQL {i}", command_id=f"pg-{i}",
+                                                       timeout=90)
+                                          for i, p in enumerate(room.participants[:5])))
+        status, body = await asyncio.to_thread(stack.get, "/readyz")
+        assert status == 503 and b'"database": {"status": "error"' in body.replace(b'"timeout"', b'"error"'), body
+    finally:
+        stack.postgres.start()
+    for _text, reply in outcomes:
+        assert reply["type"] == "error" and reply["code"] == "unavailable", reply
+    # Back: the same commands, same ids, are applied once.
+    again = await asyncio.gather(*(room.propose(p, f"pendant la panne de PostgreSQL {i}", command_id=f"pg-{i}")
+                                   for i, p in enumerate(room.participants[:5])))
+    assert all(reply["type"] == "ack" for _text, reply in again), again
+    await assert_applied_once(room, again)
+    status, _body = await asyncio.to_thread(stack.get, "/readyz")
+    assert status == 200
+    assert total(await scrape(stack), "coecrire_live_commands_refused_total", code="unavailable") >= refused + 5
+    await room.converged(CONVERGE_SECONDS)
     await room.assert_exact()

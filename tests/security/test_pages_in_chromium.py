@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 
 from tests.security.hostile import PAYLOADS, SEED
-from tests.server import ROOT, daphne, prepare_database, server_env
+from tests.server import ROOT, daphne, live_server_env, prepare_database
 from tests.services import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -21,7 +21,7 @@ INSPECT = "() => [document.querySelectorAll('[data-xss]').length, typeof window.
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    env = server_env(SQLITE_PATH=str(tmp_path_factory.mktemp("hostile") / "db.sqlite3"))
+    env = live_server_env(SQLITE_PATH=str(tmp_path_factory.mktemp("hostile") / "db.sqlite3"))
     prepare_database(env)
     seeded = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "shell", "-c", f"PAYLOADS = {PAYLOADS!r}\n{SEED}"],
