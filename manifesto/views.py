@@ -108,11 +108,19 @@ def home(request):
     return render(request, "manifesto/home.html", {"manifestos": manifestos})
 
 
+def _lines_on(request) -> bool:
+    """Line numbers asked for in the address (?lignes=1): works without JavaScript, and can be shared."""
+    return request.GET.get("lignes") == "1"
+
+
 def read(request, slug):
     manifesto = get_object_or_404(Manifesto, slug=slug)
+    sections = selectors.reading_sections(manifesto=manifesto)
     context = {
         "manifesto": manifesto,
-        "sections": selectors.reading_sections(manifesto=manifesto),
+        "sections": sections,
+        "numbering": selectors.current_numbering(manifesto, sections),
+        "lines_on": _lines_on(request),
         "can_edit": permissions.can_edit_text(request.user, manifesto),
         "latest_version": manifesto.versions.order_by("-number").first(),
         "panels": extensions.render_manifesto_panels(request, manifesto),
@@ -173,7 +181,13 @@ def versions(request, slug):
 def version_detail(request, slug, number):
     manifesto = get_object_or_404(Manifesto, slug=slug)
     version = get_object_or_404(manifesto.versions.select_related("created_by"), number=number)
-    return render(request, "manifesto/version.html", {"manifesto": manifesto, "version": version})
+    context = {
+        "manifesto": manifesto,
+        "version": version,
+        "numbering": selectors.version_numbering(version),
+        "lines_on": _lines_on(request),
+    }
+    return render(request, "manifesto/version.html", context)
 
 
 def version_text(request, slug, number):
