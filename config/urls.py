@@ -12,5 +12,6 @@ urlpatterns = [
     path("agoras/", include("agora.urls")),
     path("deliberation/", include("deliberation.urls")),
     path("signer/", include("manifesto.signatures.urls")),
+    path("api/v1/", include("publishing.api.urls")),
     path("", include("manifesto.urls")),
 ]

@@ -281,7 +281,7 @@ def support_breakdowns(amendment_ids: list[int]) -> dict[int, dict]:
     return {amendment_id: publishable_groups(groups) for amendment_id, groups in breakdowns.items()}
 
 
-def line_citation(amendment: Amendment) -> str:
+def line_citation(amendment: Amendment, numbering: lines.NumberedText | None = None) -> str:
     """ "article 4, l. 12–14": the lines of the current text the amendment touches, or "".
 
     A new clause is cited by the line after which it goes. When the article changed since the
@@ -291,7 +291,7 @@ def line_citation(amendment: Amendment) -> str:
     clause = amendment.clause
     if clause is None:
         return ""
-    numbering = text_selectors.current_numbering(amendment.manifesto)
+    numbering = numbering or text_selectors.current_numbering(amendment.manifesto)
     block = numbering.clause(clause.number)
     if block.first is None:
         return ""
