@@ -13,5 +13,6 @@ urlpatterns = [
     path("deliberation/", include("deliberation.urls")),
     path("signer/", include("manifesto.signatures.urls")),
     path("api/v1/", include("publishing.api.urls")),
+    path("", include("publishing.urls")),
     path("", include("manifesto.urls")),
 ]

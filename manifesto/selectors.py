@@ -318,7 +318,8 @@ def content_of_sections(manifesto: Manifesto, sections: list[Section]) -> dict:
 
 def current_numbering(manifesto: Manifesto, sections: list[Section] | None = None) -> lines.NumberedText:
     """Line numbers of the current text; cached per journal seq (every change of the text is journalled)."""
-    key = f"lines:current:{manifesto.pk}:{manifesto.last_seq}:{lines.LINE_LENGTH}"
+    # created_at too: ids come back after a database is reset (tests), seqs too.
+    key = f"lines:current:{manifesto.pk}:{manifesto.created_at.timestamp()}:{manifesto.last_seq}:{lines.LINE_LENGTH}"
     numbering = cache.get(key)
     if numbering is None:
         content = content_of_sections(manifesto, sections) if sections is not None else services.snapshot(manifesto)
@@ -329,7 +330,7 @@ def current_numbering(manifesto: Manifesto, sections: list[Section] | None = Non
 
 def version_numbering(version: ManifestoVersion) -> lines.NumberedText:
     """Line numbers of a frozen version (which never changes: cached for a day)."""
-    key = f"lines:version:{version.pk}"
+    key = f"lines:version:{version.pk}:{version.fingerprint}"
     numbering = cache.get(key)
     if numbering is None:
         numbering = lines.number_content(version.content)

@@ -21,7 +21,7 @@ def _last_change(manifesto: Manifesto):
 
 
 def _key(manifesto: Manifesto) -> str:
-    return f"{manifesto.pk}:{manifesto.last_seq}"
+    return f"{manifesto.pk}:{manifesto.created_at.timestamp()}:{manifesto.last_seq}"
 
 
 @endpoint
@@ -53,7 +53,7 @@ def version_list(request, slug):
 def version_detail(request, slug, number):
     manifesto = _manifesto(slug)
     version = get_object_or_404(manifesto.versions, number=number)
-    return lambda: shapes.version_detail(request, version), version.created_at, f"version:{version.pk}"
+    return lambda: shapes.version_detail(request, version), version.created_at, f"version:{version.pk}:{version.fingerprint}"
 
 
 @endpoint
@@ -90,4 +90,4 @@ def agora_list(request, slug):
 def signature_counts(request, slug):
     manifesto = _manifesto(slug)
     # Signatures are not journalled: the short body cache keyed by the manifesto alone bounds the work.
-    return lambda: shapes.signature_counts(manifesto), None, f"signatures:{manifesto.pk}"
+    return lambda: shapes.signature_counts(manifesto), None, f"signatures:{manifesto.pk}:{manifesto.created_at.timestamp()}"
