@@ -8,3 +8,8 @@ class AgoraConfig(AppConfig):
 
     def ready(self):
         from agora import commands  # noqa: F401  (registers the live room's commands)
+        from agora import metrics
+        from manifesto.journal import broadcast_failed
+
+        broadcast_failed.connect(lambda **kwargs: metrics.broadcast_failed(), weak=False,
+                                 dispatch_uid="agora-metrics-broadcast-failed")

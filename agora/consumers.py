@@ -12,18 +12,19 @@ import secrets
 import time
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agora import hub as live_hub
-from agora import permissions, phases, registry, selectors, services, snapshot
+from agora import metrics, permissions, phases, registry, selectors, services, snapshot
 from agora.models import CommandReceipt, LiveSession, Participant
 from manifesto.errors import ServiceError
-from manifesto.journal import encode, events_after
+from manifesto.journal import encode, events_after, with_prev
 from manifesto.models import Manifesto
 from manifesto.vocabulary import COMMANDS, VocabularyError, validate_command
 
@@ -55,9 +56,26 @@ def error(code: str, message, in_reply_to=None) -> dict:
     return {"type": "error", "in_reply_to": in_reply_to, "code": code, "message": str(message)}
 
 
+def join_hop(fn):
+    """A join's database work. On PostgreSQL it runs in the thread pool, in parallel, rather than
+    in the process's single database thread, where a join burst queued (docs/realtime.md,
+    "Joining"); SQLite, one writer at a time, keeps the single thread."""
+    return database_sync_to_async(fn, thread_sensitive=connection.vendor == "sqlite")
+
+
 class LiveRoomConsumer(AsyncWebsocketConsumer):
     # No channel per connection: the hub listens once per process (see agora.hub).
     channel_layer_alias = "live-room-uses-the-hub"
+
+    async def dispatch(self, message):
+        """Channels' dispatch hops to the database thread (close_old_connections) before EVERY
+        message, the websocket handshake included: in a join burst handshakes queued there behind
+        other joins' queries and timed out. Every database call here goes through
+        database_sync_to_async, which closes old connections itself, so the hop is skipped."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     session_id: int
     manifesto_id: int | None = None
@@ -74,9 +92,12 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.sent_seq = 0
         self.replaying = True
         self.pending: list[tuple[int | None, str]] = []
+        self.connected_at = time.perf_counter()
         # Accept first: in a join burst the handshake must not wait for the database (daphne
         # drops handshakes that take longer than 5 s); who may stay is decided just after.
         await self.accept()
+        self.counted = True
+        metrics.socket_opened()
         self.hub = live_hub.get()
         since = self._since()
         known = self.hub.manifesto_of.get(self.session_id)
@@ -85,14 +106,14 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             # then identify, register and read the journal in ONE database hop.
             self.hub_room = known
             await self.hub.join(known, self)
-            opened = await database_sync_to_async(self._open)(since)
+            opened = await join_hop(self._open)(since)
             if opened is None:
                 self.hub.leave(known, self)
                 self.hub_room = None
                 return await self.refuse()
             catch_up = opened
         else:
-            if await database_sync_to_async(self._identify_and_register)() is None:
+            if await join_hop(self._identify_and_register)() is None:
                 return await self.refuse()
             self.hub.manifesto_of[self.session_id] = self.manifesto_id
             self.hub_room = self.manifesto_id
@@ -100,6 +121,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             catch_up = None
         self.hub.presence_changed(session_id=self.session_id, manifesto_id=self.manifesto_id)
         await self.resume(since, catch_up=catch_up)
+        metrics.joined(time.perf_counter() - self.connected_at)
 
     async def refuse(self) -> None:
         with translation.override(self.language):
@@ -113,6 +135,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         return self._catch_up(since)
 
     async def disconnect(self, code):
+        if getattr(self, "counted", False):
+            self.counted = False
+            metrics.socket_closed()
         if self.hub_room is not None:
             self.hub.leave(self.hub_room, self)
         if self.connection_key:
@@ -176,6 +201,11 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         except Exception:  # The socket is going away; disconnect() will unregister it.
             log.debug("live room: send to a closing socket", exc_info=True)
 
+    def pong(self) -> dict:
+        """The heartbeat's reply says how far this connection's live feed went: a client whose
+        last applied seq is behind it lost something and resumes."""
+        return {"type": "pong", "seq": None if self.replaying else self.sent_seq}
+
     async def removed(self) -> None:
         with translation.override(self.language):
             message = _("L'animation vous a retiré·e de cette séance.")
@@ -194,10 +224,15 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             if state is not None:
                 self.sent_seq = state["seq"]
                 await self.send_json(state)
+                if since is not None:
+                    metrics.resumed("snapshot")
             else:
+                metrics.resumed("events")
+                prev = since
                 for event in events:
-                    await self.send(text_data=encode(event))
-                self.sent_seq = events[-1].seq if events else since
+                    await self.send(text_data=with_prev(encode(event), prev))
+                    prev = event.seq
+                self.sent_seq = prev
                 await self.send_json({"type": "resumed", "seq": self.sent_seq})
             while self.pending:
                 seq, frame = self.pending.pop(0)
@@ -216,7 +251,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         last_seq = Manifesto.objects.values_list("last_seq", flat=True).get(pk=self.manifesto_id)
         if since is None or since < 0 or since > last_seq:
             return None, last_seq  # No seq, or one this journal never gave: start afresh.
-        return events_after(manifesto_id=self.manifesto_id, seq=since, limit=settings.LIVE_RESUME_LIMIT), last_seq
+        events = events_after(manifesto_id=self.manifesto_id, seq=since, limit=settings.LIVE_RESUME_LIMIT,
+                              session_id=self.session_id)
+        return events, last_seq
 
     def _snapshot(self) -> dict:
         with translation.override(self.language):
@@ -252,7 +289,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         command_id = message.get("id")
         in_reply_to = command_id if isinstance(command_id, str) else None
         if kind == "ping":
-            return {"type": "pong"}
+            return self.pong()
         if not self.bucket.take():
             return error("rate_limited", _("Trop de messages à la fois : attendez un instant."), in_reply_to)
         data = message.get("data", {})

@@ -9,9 +9,14 @@ consumer's `base_send`.
 
 Pitfalls handled here:
 - membership is renewed every LIVE_GROUP_RENEW_SECONDS, before the layer's group expiry,
-  or the process would silently go deaf;
-- delivery is not relied on (the listener channel has the layer's capacity and
-  channels-redis is at most once): clients detect gaps by `seq` and resume from the journal;
+  or the process would silently go deaf; it is re-added at once when the layer fails (a
+  restarted Redis comes back without its groups);
+- frames reach the hub out of seq order (each after-commit broadcast runs in its own thread
+  or process) and the layer may drop some (capacity, at most once). The hub delivers each
+  manifesto's journal in seq order, without gaps, once (`Stream`): a frame ahead of a gap
+  waits LIVE_REORDER_WAIT_MS; if the gap is still open then, the missing events are read
+  from the journal once for the whole process. A periodic check of the journal's last seq
+  (LIVE_HUB_CHECK_SECONDS) catches a lost last event, which no later frame would reveal;
 - presence is counted in the database (Connection rows, refreshed by this process) and
   broadcast at most once a second per session, coalesced, as an unjournaled frame.
 """
@@ -19,14 +24,18 @@ Pitfalls handled here:
 import asyncio
 import json
 import logging
+import secrets
+import time
 import weakref
+from collections import Counter
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from manifesto.journal import group_name
+from agora import metrics
+from manifesto.journal import encode, group_name, scope_of, with_prev
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +68,51 @@ def kick(*, manifesto_id: int, session_id: int, participant_id: int) -> None:
         )
 
 
+class Stream:
+    """One manifesto's journal as this process delivers it: in seq order, each event once.
+
+    `delivered` is the last seq written to the local connections (None until the process
+    knows where the journal stood when it joined the group); `held` the frames that arrived
+    ahead of a gap; `target` a seq the journal is known to have reached (from the periodic
+    check), so a lost last event is read back too.
+    """
+
+    def __init__(self):
+        self.delivered: int | None = None
+        self.held: dict[int, tuple[int | None, str]] = {}  # seq -> (session id or None, frame)
+        self.target = 0
+        self.gap_since: float | None = None  # when the current gap was first seen
+        # Per-session scoping (docs/realtime.md): the last seq of each session's own events and
+        # of the text-wide ones, so every frame can say which seq came before it in its scope.
+        self.last_of_session: dict[int, int] = {}
+        self.last_text = 0
+        self.repair: asyncio.Task | None = None
+        self.lock = asyncio.Lock()
+
+    def ahead(self) -> int:
+        """The highest seq known to exist (held or announced)."""
+        return max([self.target, *self.held])
+
+    def gap_open(self) -> bool:
+        return self.delivered is not None and self.ahead() > self.delivered
+
+
 class Hub:
     def __init__(self, layer):
         self.layer = layer
         self.channel: str | None = None
         self.rooms: dict[int, set] = {}  # manifesto id -> local consumers
+        self.sessions: dict[int, dict[int, set]] = {}  # manifesto id -> session id -> local consumers
+        self.streams: dict[int, Stream] = {}  # manifesto id -> its ordered delivery
         self._joined: dict[int, asyncio.Task] = {}  # manifesto id -> the group_add in flight or done
         self._tasks: list[asyncio.Task] = []
         self._started: asyncio.Task | None = None
         self._dirty_presence: dict[int, int] = {}  # session id -> manifesto id
         self.manifesto_of: dict[int, int] = {}  # session id -> manifesto id (never changes)
+        # What the hub repaired, for operators: out_of_order (frames held until an earlier one
+        # came), read_back (events read from the journal), duplicates, layer_errors, rejoins.
+        self.stats: Counter = Counter()
+        self._probes: dict[str, asyncio.Future] = {}  # readiness probes in flight (see probe)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -79,6 +123,7 @@ class Hub:
             asyncio.create_task(self._renew(), name="live-hub-renew"),
             asyncio.create_task(self._presence(), name="live-hub-presence"),
             asyncio.create_task(self._heartbeat(), name="live-hub-heartbeat"),
+            asyncio.create_task(self._watch(), name="live-hub-watch"),
         ]
 
     async def started(self) -> None:
@@ -88,9 +133,10 @@ class Hub:
 
     async def stop(self) -> None:
         """Stop the background tasks (tests: before their event loop closes)."""
-        for task in self._tasks:
+        tasks = self._tasks + [s.repair for s in self.streams.values() if s.repair is not None]
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
+        for task in tasks:
             try:
                 await task
             except (asyncio.CancelledError, Exception):
@@ -103,31 +149,54 @@ class Hub:
                 pass
         self._joined.clear()
         self.rooms.clear()
+        self.sessions.clear()
+        self.streams.clear()
         self._started = None
 
     # ------------------------------------------------------------------ membership
 
     async def join(self, manifesto_id: int, consumer) -> None:
-        """Register a local connection; returns once this process is in the manifesto's group."""
+        """Register a local connection; returns once this process is in the manifesto's group
+        and knows from which seq it delivers the journal."""
         await self.started()
         self.rooms.setdefault(manifesto_id, set()).add(consumer)
+        self.sessions.setdefault(manifesto_id, {}).setdefault(consumer.session_id, set()).add(consumer)
+        stream = self.streams.setdefault(manifesto_id, Stream())
         joined = self._joined.get(manifesto_id)
         if joined is None or (joined.done() and joined.exception() is not None):
-            joined = self._joined[manifesto_id] = asyncio.ensure_future(
-                self.layer.group_add(group_name(manifesto_id), self.channel)
-            )
+            joined = self._joined[manifesto_id] = asyncio.ensure_future(self._join_group(manifesto_id, stream))
         await asyncio.shield(joined)
+
+    async def _join_group(self, manifesto_id: int, stream: Stream) -> None:
+        await self.layer.group_add(group_name(manifesto_id), self.channel)
+        if stream.delivered is None:
+            # Read after group_add: every event committed later reaches us through the group
+            # (or the journal, if the layer drops it); earlier ones are in the joiners' catch-up.
+            last_seq = await database_sync_to_async(_last_seqs)([manifesto_id])
+            async with stream.lock:
+                stream.delivered = stream.last_text = last_seq.get(manifesto_id, 0)
+                await self._drain(manifesto_id, stream)
 
     def leave(self, manifesto_id: int, consumer) -> None:
         room = self.rooms.get(manifesto_id)
         if room is not None:
             room.discard(consumer)
+        by_session = self.sessions.get(manifesto_id, {})
+        session = by_session.get(consumer.session_id)
+        if session is not None:
+            session.discard(consumer)
+            if not session:
+                del by_session[consumer.session_id]
         # The group itself is left by _renew once the room stayed empty: a join racing a
         # discard could otherwise leave a connection deaf.
 
     def connections(self):
         for room in self.rooms.values():
             yield from room
+
+    def last_delivered(self, manifesto_id: int) -> int | None:
+        stream = self.streams.get(manifesto_id)
+        return stream.delivered if stream is not None else None
 
     # ------------------------------------------------------------------ background tasks
 
@@ -138,8 +207,9 @@ class Hub:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("live hub: receive failed; retrying")
-                await asyncio.sleep(1)
+                self.stats["layer_errors"] += 1
+                log.warning("live hub: the channel layer failed; re-joining its groups", exc_info=True)
+                await self._recover()
                 continue
             try:
                 await self.dispatch(message)
@@ -148,15 +218,43 @@ class Hub:
             except Exception:
                 log.exception("live hub: could not deliver %s", message.get("type"))
 
+    async def _recover(self) -> None:
+        """After a failed receive (Redis gone or restarted empty): re-add every membership as soon
+        as the layer answers, then read back from the journal what was committed meanwhile."""
+        delay = 0.2
+        while True:
+            if await self.rejoin():
+                log.warning("live hub: the channel layer is back; %d group(s) re-joined", len(self._joined))
+                break
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
+        await self.check_journal(wait=False)
+
+    async def rejoin(self) -> bool:
+        """Add this process to the group of every manifesto it serves; False if the layer failed."""
+        try:
+            for manifesto_id in list(self._joined):
+                await self.layer.group_add(group_name(manifesto_id), self.channel)
+        except Exception:
+            log.debug("live hub: the channel layer is still unavailable", exc_info=True)
+            return False
+        self.stats["rejoins"] += 1
+        metrics.hub_rejoined()
+        log.info("live hub: re-joined %d group(s)", len(self._joined))
+        return True
+
     async def dispatch(self, message: dict) -> None:
         kind = message.get("type")
-        room = self.rooms.get(message.get("manifesto_id"))
+        if kind == "live.probe":
+            return self._probed(message)
+        manifesto_id = message.get("manifesto_id")
+        room = self.rooms.get(manifesto_id)
         if kind == "journal.event":
-            if room:
-                seq, frame = message["seq"], message["frame"]
-                # A plain loop: measured faster than asyncio.gather, and daphne's send never waits.
-                for consumer in list(room):
-                    await consumer.deliver(seq, frame)
+            stream = self.streams.get(manifesto_id)
+            if stream is not None:
+                async with stream.lock:
+                    await self._arrived(manifesto_id, stream, message["seq"], message.get("session_id"),
+                                        message["frame"])
         elif kind == "live.presence":
             for consumer in list(room or ()):
                 if consumer.session_id == message["session_id"]:
@@ -165,6 +263,120 @@ class Hub:
             for consumer in [c for r in self.rooms.values() for c in r]:
                 if consumer.session_id == message["session_id"] and consumer.participant_id == message["participant_id"]:
                     await consumer.removed()
+
+    # ------------------------------------------------------------------ ordered delivery
+
+    async def _arrived(self, manifesto_id: int, stream: Stream, seq: int, session_id: int | None, frame: str) -> None:
+        if (stream.delivered is not None and seq <= stream.delivered) or seq in stream.held:
+            self.stats["duplicates"] += 1
+            return
+        stream.held[seq] = (session_id, frame)
+        if stream.delivered is not None and seq > stream.delivered + 1:
+            self.stats["out_of_order"] += 1  # ahead of a gap: held until the gap is filled
+            metrics.hub_repaired("reordered")
+        await self._drain(manifesto_id, stream)
+
+    async def _drain(self, manifesto_id: int, stream: Stream) -> None:
+        """Deliver the held frames that follow `delivered`; start the gap's timer if one is left."""
+        if stream.delivered is None:
+            return
+        for seq in [s for s in stream.held if s <= stream.delivered]:
+            del stream.held[seq]  # committed before we joined: in the joiners' catch-up
+        while stream.delivered + 1 in stream.held:
+            seq = stream.delivered + 1
+            await self._send(manifesto_id, stream, seq, *stream.held.pop(seq))
+        if stream.gap_open():
+            if stream.gap_since is None:
+                stream.gap_since = time.monotonic()
+            if stream.repair is None or stream.repair.done():
+                stream.repair = asyncio.create_task(self._repair_after_wait(manifesto_id, stream))
+        else:
+            stream.gap_since = None
+
+    async def _send(self, manifesto_id: int, stream: Stream, seq: int, session_id: int | None, frame: str) -> None:
+        """Write the next event of the journal to the sockets whose scope it is in: its session's,
+        or every session's for a text-wide event, each frame with `prev` for its scope."""
+        by_session = self.sessions.get(manifesto_id, {})
+        sent = 0
+        if session_id is not None:
+            prev = max(stream.last_of_session.get(session_id, stream.last_text), stream.last_text)
+            stream.last_of_session[session_id] = seq
+            sent += await _write(by_session.get(session_id, ()), seq, with_prev(frame, prev))
+        else:
+            for session, consumers in list(by_session.items()):
+                prev = max(stream.last_of_session.get(session, stream.last_text), stream.last_text)
+                sent += await _write(consumers, seq, with_prev(frame, prev))
+            stream.last_text = seq
+        stream.delivered = seq
+        metrics.events_delivered(sent)
+
+    async def _repair_after_wait(self, manifesto_id: int, stream: Stream) -> None:
+        wait = settings.LIVE_REORDER_WAIT_MS / 1000
+        while stream.gap_open():
+            left = stream.gap_since + wait - time.monotonic() if stream.gap_since is not None else wait
+            if left > 0:
+                await asyncio.sleep(left)
+                continue
+            try:
+                await self.read_back(manifesto_id, stream)
+            except Exception:
+                log.exception("live hub: could not read manifesto %s's journal; retrying", manifesto_id)
+                await asyncio.sleep(1)
+
+    async def read_back(self, manifesto_id: int, stream: Stream) -> None:
+        """Fill the open gap from the journal, once for all of this process's connections."""
+        async with stream.lock:
+            if not stream.gap_open():
+                return
+            after, upto = stream.delivered, stream.ahead()
+            events = await database_sync_to_async(_events_between)(manifesto_id, after, upto)
+            missing = 0
+            for event in events:
+                if event.seq <= stream.delivered:
+                    continue
+                if event.seq != stream.delivered + 1:
+                    break  # never happens: seqs commit without holes
+                held = stream.held.pop(event.seq, None)
+                if held is None:
+                    held, missing = (scope_of(event), encode(event)), missing + 1
+                    self.stats["read_back"] += 1
+                    metrics.hub_repaired("journal")
+                await self._send(manifesto_id, stream, event.seq, *held)
+            stream.gap_since = None
+            if missing:
+                log.warning("live hub: read %d event(s) of manifesto %s back from the journal (seq %d–%d)",
+                            missing, manifesto_id, after + 1, stream.delivered)
+                # Committed but never received: the layer may have lost our membership silently
+                # (a Redis restarted between two receives). Re-adding it is cheap and idempotent.
+                self._tasks.append(asyncio.create_task(self.rejoin(), name="live-hub-rejoin"))
+                self._tasks = [t for t in self._tasks if not t.done()]
+            await self._drain(manifesto_id, stream)
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(settings.LIVE_HUB_CHECK_SECONDS)
+            await self.check_journal()
+
+    async def check_journal(self, *, wait: bool = True) -> None:
+        """Compare each served journal's last seq with what was delivered: a lost LAST event
+        leaves no gap for a later frame to reveal. `wait`: give frames in flight the usual wait."""
+        served = [m for m, s in self.streams.items() if s.delivered is not None and self.rooms.get(m)]
+        if not served:
+            return
+        try:
+            last_seqs = await database_sync_to_async(_last_seqs)(served)
+        except Exception:
+            log.exception("live hub: could not read the journals' last seq")
+            return
+        for manifesto_id, last_seq in last_seqs.items():
+            stream = self.streams.get(manifesto_id)
+            if stream is None or stream.delivered is None or last_seq <= stream.ahead():
+                continue
+            async with stream.lock:
+                stream.target = max(stream.target, last_seq)
+                await self._drain(manifesto_id, stream)
+            if not wait:
+                await self.read_back(manifesto_id, stream)
 
     async def _renew(self) -> None:
         while True:
@@ -179,10 +391,36 @@ class Hub:
                     await self.layer.group_add(group, self.channel)
                 else:
                     self.rooms.pop(manifesto_id, None)
+                    self.sessions.pop(manifesto_id, None)
                     self._joined.pop(manifesto_id, None)
+                    stream = self.streams.pop(manifesto_id, None)
+                    if stream is not None and stream.repair is not None:
+                        stream.repair.cancel()
                     await self.layer.group_discard(group, self.channel)
             except Exception:
                 log.exception("live hub: could not renew %s", group)
+
+    # ------------------------------------------------------------------ readiness
+
+    async def probe(self, timeout: float) -> None:
+        """Send a message to this process's own listener channel and wait until the reader gets it.
+
+        /readyz calls it: it proves the layer answers AND this process's reader is alive,
+        which a ping of Redis alone would not (a deaf process still pings).
+        """
+        await self.started()
+        token = secrets.token_hex(8)
+        waiter = self._probes[token] = asyncio.get_running_loop().create_future()
+        try:
+            await asyncio.wait_for(self.layer.send(self.channel, {"type": "live.probe", "token": token}), timeout)
+            await asyncio.wait_for(waiter, timeout)
+        finally:
+            self._probes.pop(token, None)
+
+    def _probed(self, message: dict) -> None:
+        waiter = self._probes.get(message.get("token"))
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     # ------------------------------------------------------------------ presence
 
@@ -223,6 +461,26 @@ class Hub:
             return
         for session_id, manifesto_id in stale:
             self.presence_changed(session_id=session_id, manifesto_id=manifesto_id)
+
+
+async def _write(consumers, seq: int, frame: str) -> int:
+    # A plain loop: measured faster than asyncio.gather, and daphne's send never waits.
+    consumers = list(consumers)
+    for consumer in consumers:
+        await consumer.deliver(seq, frame)
+    return len(consumers)
+
+
+def _last_seqs(manifesto_ids: list[int]) -> dict[int, int]:
+    from manifesto.models import Manifesto
+
+    return dict(Manifesto.objects.filter(pk__in=manifesto_ids).values_list("pk", "last_seq"))
+
+
+def _events_between(manifesto_id: int, after: int, upto: int) -> list:
+    from manifesto.models import Event
+
+    return list(Event.objects.filter(manifesto_id=manifesto_id, seq__gt=after, seq__lte=upto).order_by("seq"))
 
 
 def _presence_count(session_id: int) -> int:

@@ -318,7 +318,7 @@ def remove_participant(*, actor, session: LiveSession, participant_id: int) -> P
     _record(session, "session.participant_removed", participant_id=participant.pk)
     if had_hand or had_floor:
         _record_queue(session)
-    transaction.on_commit(lambda: _kick(session, participant.pk))
+    transaction.on_commit(lambda: _kick(session, participant.pk), robust=True)
     return participant
 
 

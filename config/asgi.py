@@ -8,17 +8,17 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from agora.routing import websocket_urlpatterns as live_room_patterns  # noqa: E402
+from config.websocket_auth import LazyAuthMiddlewareStack  # noqa: E402
 from manifesto.routing import websocket_urlpatterns as manifesto_patterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(live_room_patterns + manifesto_patterns))),
+        "websocket": AllowedHostsOriginValidator(LazyAuthMiddlewareStack(URLRouter(live_room_patterns + manifesto_patterns))),
     }
 )
 

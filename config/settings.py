@@ -114,12 +114,32 @@ if REDIS_URL:
             },
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_PREFIX", ""),
+        }
+    }
 else:
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# REQUIRE_SERVICES=1 (production, CI): refuse to start on the embedded default, so a missing
+# variable never turns a deployment into SQLite and an in-memory layer that only one process sees.
+if env_bool("REQUIRE_SERVICES", default=False):
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            "REQUIRE_SERVICES is on, so the environment variable DATABASE_URL must name a PostgreSQL database "
+            "(postgres://…); the database would be SQLite."
+        )
+    if not REDIS_URL:
+        raise ImproperlyConfigured(
+            "REQUIRE_SERVICES is on, so the environment variable REDIS_URL must be set (redis://…); "
+            "the channel layer would be in memory, which processes do not share."
+        )
 
 # --- Background tasks (email): immediate in the embedded default, database worker in production.
 TASKS = {
@@ -196,6 +216,9 @@ LIVE_MAX_FRAME_BYTES = env_int("LIVE_MAX_FRAME_BYTES", 64 * 1024, minimum=1024)
 LIVE_COMMANDS_PER_SECOND = env_int("LIVE_COMMANDS_PER_SECOND", 10, minimum=1)
 LIVE_RESUME_LIMIT = env_int("LIVE_RESUME_LIMIT", 500, minimum=1)
 
+# /metrics (agora.health): with a token set, scrapes must send `Authorization: Bearer <token>`.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -208,6 +231,12 @@ LOGGING = {
 LIVE_PRESENCE_TIMEOUT = env_int("LIVE_PRESENCE_TIMEOUT", 60, minimum=5)
 # Each process renews its membership of the groups it listens to this often (group expiry: 24 h).
 LIVE_GROUP_RENEW_SECONDS = env_int("LIVE_GROUP_RENEW_SECONDS", 3600, minimum=1)
+# A frame that reaches a process ahead of a missing seq waits this long for it before the hub
+# reads the missing events from the journal (after-commit broadcasts race each other).
+LIVE_REORDER_WAIT_MS = env_int("LIVE_REORDER_WAIT_MS", 150, minimum=0)
+# Each process compares the journals it serves with what it delivered this often (a lost last
+# event leaves no later frame to reveal the gap).
+LIVE_HUB_CHECK_SECONDS = env_int("LIVE_HUB_CHECK_SECONDS", 2, minimum=1)
 
 # --- Signatures.
 import ipaddress  # noqa: E402  (kept with the block that uses it)

@@ -1,13 +1,21 @@
 """The one helper that journals an event and broadcasts it after commit. Used by all apps."""
 
 import json
+import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.db.models import Q
+from django.dispatch import Signal
 
 from manifesto.models import Event, Manifesto
 from manifesto.vocabulary import validate_event
+
+log = logging.getLogger(__name__)
+
+# Sent when an event's broadcast failed after commit (apps that keep metrics count it).
+broadcast_failed = Signal()
 
 
 def group_name(manifesto_id: int) -> str:
@@ -27,7 +35,9 @@ def record_event(*, manifesto_id: int, type: str, data: dict) -> Event:
         seq = last_seq + 1
         Manifesto.objects.filter(pk=manifesto_id).update(last_seq=seq)
         event = Event.objects.create(manifesto_id=manifesto_id, seq=seq, type=type, data=data)
-    transaction.on_commit(lambda: broadcast(event))
+    # robust: the change is committed whatever happens to its broadcast; a failure here must
+    # never turn the command's reply into an error (a client retrying would apply it twice).
+    transaction.on_commit(lambda: broadcast(event), robust=True)
     return event
 
 
@@ -35,19 +45,44 @@ def encode(event: Event) -> str:
     return json.dumps(event.as_wire(), ensure_ascii=False, separators=(",", ":"))
 
 
-def broadcast(event: Event) -> None:
-    """Send the pre-encoded frame once to the manifesto's group.
+def with_prev(frame: str, prev: int) -> str:
+    """An encoded event frame with `prev`: the seq of the previous event in the receiver's scope."""
+    return f'{{"prev":{int(prev)},{frame[1:]}'
 
-    Delivery may drop (channels-redis is at most once); clients resume from the journal.
+
+def scope_of(event: Event) -> int | None:
+    """The live session an event belongs to (its `data.session_id`), or None for a text-wide event."""
+    session_id = event.data.get("session_id") if isinstance(event.data, dict) else None
+    return session_id if isinstance(session_id, int) else None
+
+
+def broadcast(event: Event) -> None:
+    """Send the pre-encoded frame once to the manifesto's group; never raises.
+
+    Delivery may drop (channels-redis is at most once, Redis may be down): each process's hub
+    reads what it missed back from the journal (agora.hub), and clients resume after their
+    own disconnection.
     """
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": "journal.event", "manifesto_id": event.manifesto_id, "seq": event.seq, "frame": encode(event)}
-    async_to_sync(layer.group_send)(group_name(event.manifesto_id), message)
+    message = {"type": "journal.event", "manifesto_id": event.manifesto_id, "seq": event.seq,
+               "session_id": scope_of(event), "frame": encode(event)}
+    try:
+        async_to_sync(layer.group_send)(group_name(event.manifesto_id), message)
+    except Exception:
+        broadcast_failed.send(sender=Event, event=event)
+        log.warning("journal: broadcast of manifesto %s seq %s failed; the hubs will read it back",
+                    event.manifesto_id, event.seq, exc_info=True)
 
 
-def events_after(*, manifesto_id: int, seq: int, limit: int) -> list[Event] | None:
-    """The events after `seq`, in order; None when there are more than `limit` (send a snapshot)."""
-    events = list(Event.objects.filter(manifesto_id=manifesto_id, seq__gt=seq).order_by("seq")[: limit + 1])
+def events_after(*, manifesto_id: int, seq: int, limit: int, session_id: int | None = None) -> list[Event] | None:
+    """The events after `seq`, in order; None when there are more than `limit` (send a snapshot).
+
+    With `session_id`, only that session's events and the text-wide ones (no `session_id`).
+    """
+    events = Event.objects.filter(manifesto_id=manifesto_id, seq__gt=seq)
+    if session_id is not None:
+        events = events.filter(Q(data__session_id=session_id) | Q(data__session_id__isnull=True) | Q(data__session_id=None))
+    events = list(events.order_by("seq")[: limit + 1])
     return None if len(events) > limit else events

@@ -1,13 +1,22 @@
-"""Start a real daphne server as a subprocess, for end-to-end tests and benchmarks."""
+"""Start a real daphne server as a subprocess, for end-to-end tests and benchmarks.
 
+Tests build their server's environment with `live_server_env`: on the production shape when
+the test run has one (DATABASE_URL, REDIS_URL: as in CI), the embedded default otherwise.
+Benchmarks use `server_env` and say what they override.
+"""
+
+import atexit
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,12 +27,113 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVICE_VARIABLES = {"DATABASE_URL", "REDIS_URL", "REQUIRE_SERVICES", "DJANGO_SETTINGS_MODULE"}
+
+
 def server_env(**overrides: str) -> dict:
     """The environment of a server process: the embedded default unless overridden."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
     env.update({"SECRET_KEY": "test-server-secret", "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost"})
     env.update(overrides)
     return env
+
+
+def live_server_env(**overrides: str) -> dict:
+    """The environment of a test's server process, on the same shape as the test run.
+
+    With DATABASE_URL (PostgreSQL) in the test run's environment, the server gets a fresh
+    database of its own, created by the test runner from a migrated template (see
+    ServerDatabases); with REDIS_URL, the same Redis database, with channel-layer and cache key
+    prefixes of its own so that tests never see each other's groups or rate-limit counters.
+    REQUIRE_SERVICES passes through, so the server itself refuses to start on SQLite or the
+    in-memory layer when the run requires the services. Without those variables: the
+    embedded default (`SQLITE_PATH` from the overrides, in-memory layer).
+    """
+    env = server_env(**overrides)
+    for name in ("REQUIRE_SERVICES",):
+        if os.environ.get(name):
+            env[name] = os.environ[name]
+    if os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = DATABASES.fresh()
+    if os.environ.get("REDIS_URL") and "REDIS_URL" not in overrides:
+        prefix = f"t{uuid.uuid4().hex[:10]}"
+        env.update(REDIS_URL=os.environ["REDIS_URL"], CHANNEL_PREFIX=f"{prefix}-layer", CACHE_PREFIX=f"{prefix}-cache")
+    return env
+
+
+def on_production_shape(env: dict) -> bool:
+    return bool(env.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")))
+
+
+class ServerDatabases:
+    """Databases for test servers, on the PostgreSQL server of the test run's DATABASE_URL.
+
+    The first request migrates a template database (test_<name>_srv_tpl, once per test run);
+    each server then gets `CREATE DATABASE … TEMPLATE` of it (a file copy, well under a
+    second), so every server starts from a migrated, empty database of its own, like the
+    pytest-django test database. All of them are dropped when the test run ends.
+    """
+
+    def __init__(self):
+        self.template: str | None = None
+        self.created: list[str] = []
+
+    def _url(self, name: str) -> str:
+        parsed = urlparse(os.environ["DATABASE_URL"])
+        return urlunparse(parsed._replace(path="/" + name))
+
+    def _admin(self, *statements: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self._url("postgres"), autocommit=True) as connection:
+            for statement in statements:
+                connection.execute(statement)
+
+    def _prefix(self) -> str:
+        return "test_" + urlparse(os.environ["DATABASE_URL"]).path.lstrip("/")
+
+    def fresh(self) -> str:
+        if self.template is None:
+            template = f"{self._prefix()}_srv_tpl"
+            self._admin(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)', f'CREATE DATABASE "{template}"')
+            env = server_env(DATABASE_URL=self._url(template))
+            manage("migrate", "--no-input", env=env)
+            self.template = template
+            atexit.register(self.drop_all)
+        name = f"{self._prefix()}_srv_{uuid.uuid4().hex[:8]}"
+        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self.created.append(name)
+        return self._url(name)
+
+    def drop_all(self) -> None:
+        names = self.created + ([self.template] if self.template else [])
+        try:
+            self._admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names))
+        except Exception as exc:  # pragma: no cover - the run is over; say what was left behind
+            print(f"tests.server: could not drop {names}: {exc}", file=sys.stderr)
+        self.created, self.template = [], None
+
+
+DATABASES = ServerDatabases()
+
+
+QUERY = """
+import json, sys
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute(sys.argv[1], json.loads(sys.argv[2]))
+    print(json.dumps(cursor.fetchall(), default=str))
+"""
+
+
+def server_query(env: dict, sql: str, params: list | tuple = ()) -> list[list]:
+    """Rows of `sql` (placeholders %s) read from a test server's database, whichever it is."""
+    run_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    output = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + QUERY, sql, json.dumps(list(params))],
+        env=run_env, cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def manage(*args: str, env: dict) -> None:

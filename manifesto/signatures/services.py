@@ -98,7 +98,7 @@ def issue_link_token(signature_id: int, *, states: tuple[str, ...]) -> str | Non
 def _count_changed(manifesto_id: int) -> None:
     from manifesto.signatures import broadcast
 
-    transaction.on_commit(lambda: broadcast.count_changed(manifesto_id))
+    transaction.on_commit(lambda: broadcast.count_changed(manifesto_id), robust=True)
 
 
 # ----------------------------------------------------------------------------- campaign

@@ -5,8 +5,9 @@
  *   Live.send("queue.raise_hand", {}).then(function (ackData) { ... }, function (error) { ... });
  *   Live.announce("Texte lu par les lecteurs d'écran");
  *
- * Protocol: docs/realtime.md. Events are applied in seq order, duplicates ignored; a gap
- * makes the client ask the server to resume from the last seq it applied. Commands carry
+ * Protocol: docs/realtime.md. The server sends this session's events and the text-wide ones,
+ * in seq order, each with `prev`; duplicates are ignored, and an event whose `prev` is above
+ * the last seq applied (a gap) makes the client ask the server to resume from that seq. Commands carry
  * a client-generated id, wait in a queue while offline and are resent on reconnect; the
  * server answers a resent id with its stored reply, so a command is applied once.
  * Started automatically on an element #live[data-live-ws].
@@ -90,18 +91,24 @@
     return !data || data.session_id === undefined || data.session_id === config.sessionId;
   }
 
+  function resume() {
+    if (resuming) return;
+    resuming = true;
+    rawSend({ type: "resume", data: { seq: lastSeq } });
+  }
+
   function applyEvent(event) {
     if (event.seq === null || event.seq === undefined) {
       if (ownSession(event.data)) emit(event.type, event.data, event);
       return;
     }
     if (lastSeq !== null && event.seq <= lastSeq) return; // already applied
-    if (lastSeq !== null && event.seq > lastSeq + 1) {
-      if (!resuming) {
-        resuming = true;
-        rawSend({ type: "resume", data: { seq: lastSeq } });
-      }
-      return; // the resume replays it in order
+    // `prev`: every event of this session's scope before this one is at or below it. Above
+    // what we applied, we missed one: the resume replays it, then this one, in order.
+    var prev = typeof event.prev === "number" ? event.prev : event.seq - 1;
+    if (lastSeq !== null && prev > lastSeq) {
+      resume();
+      return;
     }
     lastSeq = event.seq;
     if (ownSession(event.data)) emit(event.type, event.data, event);
@@ -121,6 +128,9 @@
         break;
       case "pong":
         clearTimeout(pongTimer);
+        // The server has sent this connection everything up to frame.seq: if we applied less,
+        // a frame was lost on the way (the live feed stalled) and we resume from what we have.
+        if (typeof frame.seq === "number" && lastSeq !== null && frame.seq > lastSeq) resume();
         break;
       case "ack":
       case "error":

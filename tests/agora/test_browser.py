@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.server import daphne, prepare_database, server_env
+from tests.server import daphne, live_server_env, prepare_database
 from tests.services import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -13,7 +13,7 @@ TIMEOUT = 15_000
 
 @pytest.fixture
 def server(tmp_path):
-    env = server_env(SQLITE_PATH=str(tmp_path / "db.sqlite3"))
+    env = live_server_env(SQLITE_PATH=str(tmp_path / "db.sqlite3"))
     prepare_database(env)
     with daphne(env) as base:
         yield base

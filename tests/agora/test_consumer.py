@@ -222,7 +222,7 @@ async def test_resume_message_on_an_open_connection(live_session, participant, f
         assert (await receive(ws)) == {"type": "resumed", "seq": seen + 1}
 
 
-async def test_ping_gets_a_pong(live_session, participant):
+async def test_ping_gets_a_pong_with_the_last_seq_sent(live_session, participant):
     async with room(live_session, participant=participant) as ws:
         await ws.send_json_to({"type": "ping"})
-        assert await next_of(ws, "pong") == {"type": "pong"}
+        assert await next_of(ws, "pong") == {"type": "pong", "seq": ws.first["seq"]}

@@ -13,7 +13,7 @@ import pytest
 import websockets
 
 from tests import services
-from tests.server import Browser, daphne, free_port, prepare_database, server_env
+from tests.server import Browser, daphne, free_port, live_server_env, prepare_database
 
 pytestmark = pytest.mark.server
 DEMO_PASSWORD = "demo-coecrire"
@@ -85,7 +85,7 @@ class Client:
 
 @pytest.fixture
 def embedded_server(tmp_path):
-    env = server_env(SQLITE_PATH=str(tmp_path / "db.sqlite3"))
+    env = live_server_env(SQLITE_PATH=str(tmp_path / "db.sqlite3"))
     prepare_database(env)
     with daphne(env) as base:
         yield base
@@ -136,7 +136,7 @@ async def test_reconnecting_participant_gets_exactly_the_missed_events_once_in_o
 
 async def test_vanished_client_drops_out_of_presence(tmp_path):
     """A client that stops answering (phone locked, Wi-Fi gone) is dropped by the server's ping timeout."""
-    env = server_env(SQLITE_PATH=str(tmp_path / "db.sqlite3"))
+    env = live_server_env(SQLITE_PATH=str(tmp_path / "db.sqlite3"))
     prepare_database(env)
     port = free_port()
     with daphne(env, port=port, extra_args=["--ping-interval", "1", "--ping-timeout", "2"]) as base:
@@ -160,7 +160,7 @@ async def test_vanished_client_drops_out_of_presence(tmp_path):
 
 async def test_two_daphne_processes_on_redis_share_a_room(tmp_path):
     redis_url = services.redis_url()
-    env = server_env(SQLITE_PATH=str(tmp_path / "db.sqlite3"), REDIS_URL=redis_url,
+    env = live_server_env(SQLITE_PATH=str(tmp_path / "db.sqlite3"), REDIS_URL=redis_url,
                      CHANNEL_PREFIX=f"e2e-{uuid.uuid4().hex[:8]}")
     prepare_database(env)
     with daphne(env) as one, daphne(env) as two:

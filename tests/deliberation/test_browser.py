@@ -1,13 +1,12 @@
 """A full round in real browsers on a real daphne: propose on a phone, see and support, accept, the text changes."""
 
 import json
-import sqlite3
 import subprocess
 import sys
 
 import pytest
 
-from tests.server import ROOT, daphne, manage, server_env
+from tests.server import ROOT, daphne, live_server_env, manage, server_query
 from tests.services import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -48,14 +47,14 @@ print(amendment.number)
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     database = tmp_path_factory.mktemp("navigateur") / "db.sqlite3"
-    env = server_env(SQLITE_PATH=str(database))
+    env = live_server_env(SQLITE_PATH=str(database))
     manage("migrate", "--no-input", env=env)
     output = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "shell", "-c", SETUP], env=env, cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout
     data = json.loads(output.strip().splitlines()[-1])
     with daphne(env) as base:
-        yield base, data, database
+        yield base, data, env
 
 
 def join(page, base, code, name):
@@ -69,7 +68,7 @@ def join(page, base, code, name):
 def test_propose_on_a_phone_see_support_accept_and_the_text_changes_everywhere(server):
     from playwright.sync_api import expect, sync_playwright
 
-    base, data, database = server
+    base, data, env = server
     amendments_url = f"{base}/deliberation/seances/{data['session']}/amendements/"
     new_text = data["text"].replace("première", "nouvelle") + " " + XSS
     with sync_playwright() as pw:
@@ -127,11 +126,11 @@ def test_propose_on_a_phone_see_support_accept_and_the_text_changes_everywhere(s
         finally:
             browser.close()
 
-    with sqlite3.connect(database) as db:
-        reason, text = db.execute(
-            "SELECT history_change_reason, text FROM manifesto_historicalclause WHERE id = ? ORDER BY history_id DESC LIMIT 1",
-            (data["clause"],),
-        ).fetchone()
+    [(reason, text)] = server_query(
+        env,
+        "SELECT history_change_reason, text FROM manifesto_historicalclause WHERE id = %s ORDER BY history_id DESC LIMIT 1",
+        [data["clause"]],
+    )
     assert reason == "Amendement n° 1 de Amina (Agora de Grenoble) adopté"
     assert text == new_text
 
@@ -140,8 +139,7 @@ def test_deliberation_js_mounts_in_the_live_room_pages(server):
     """The live room's pages include deliberation's page part (agora.registry.live_page_part)."""
     from playwright.sync_api import expect, sync_playwright
 
-    base, data, database = server
-    env = server_env(SQLITE_PATH=str(database))
+    base, data, env = server
     number = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "shell", "-c", PROPOSE.format(session=data["session"])],
         env=env, cwd=ROOT, check=True, capture_output=True, text=True,

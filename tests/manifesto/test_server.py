@@ -4,12 +4,12 @@ import urllib.request
 
 import pytest
 
-from tests.server import daphne, manage, server_env
+from tests.server import daphne, live_server_env, manage
 
 
 @pytest.mark.server
 def test_daphne_with_the_embedded_default_serves_the_home_page_in_french(tmp_path):
-    env = server_env(SQLITE_PATH=str(tmp_path / "db.sqlite3"))
+    env = live_server_env(SQLITE_PATH=str(tmp_path / "db.sqlite3"))
     manage("migrate", "--no-input", env=env)
     manage("load_demo", env=env)
     with daphne(env) as base:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.server import daphne, free_port, manage, server_env
+from tests.server import daphne, free_port, live_server_env, manage
 from tests.services import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -53,7 +53,7 @@ def server():
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     with tempfile.TemporaryDirectory() as tmp:
-        env = server_env(
+        env = live_server_env(
             SQLITE_PATH=str(Path(tmp) / "e2e.sqlite3"),
             EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
             EMAIL_HOST="127.0.0.1",
