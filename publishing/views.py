@@ -62,7 +62,8 @@ def text_html(request, slug, number=None):
     manifesto, version = _text(slug, number)
     content, heading, fingerprint = _content(manifesto, version)
     body = text_exports.html(content, heading=heading, fingerprint=fingerprint)
-    return _download(body, "text/html; charset=utf-8", _name(manifesto, version, "html"))
+    # Inline: a page like any other (no script, no outside resource); the link offers to save it.
+    return _download(body, "text/html; charset=utf-8", _name(manifesto, version, "html"), inline=True)
 
 
 def _csv(rows, columns, filename: str) -> StreamingHttpResponse:
