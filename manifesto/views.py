@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -115,11 +116,12 @@ def _lines_on(request) -> bool:
 
 def read(request, slug):
     manifesto = get_object_or_404(Manifesto, slug=slug)
-    sections = selectors.reading_sections(manifesto=manifesto)
+    # Lazy: read only when the text's cached fragment is missing (once per journal seq).
+    sections = SimpleLazyObject(lambda: selectors.reading_sections(manifesto=manifesto))
     context = {
         "manifesto": manifesto,
         "sections": sections,
-        "numbering": selectors.current_numbering(manifesto, sections),
+        "numbering": SimpleLazyObject(lambda: selectors.current_numbering(manifesto, list(sections))),
         "lines_on": _lines_on(request),
         "can_edit": permissions.can_edit_text(request.user, manifesto),
         "latest_version": manifesto.versions.order_by("-number").first(),
