@@ -243,3 +243,5 @@ class Comment(models.Model):
         if self.author_user_id:
             return self.author_user.get_full_name() or self.author_user.get_username()
         return str(_("anonyme"))
+from deliberation.adoption.models import AdoptionVote, Ballot, Turnout, Voter  # noqa: F401  (the adoption vote)
+from deliberation.contributions.models import Contribution, ContributionComment, ContributionLink, ContributionSupport, Contributor  # noqa: E402,F401
