@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "manifesto",
     "agora",
     "deliberation",
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,9 @@ SIGNATURE_TOKEN_DAYS = env_int("SIGNATURE_TOKEN_DAYS", 7, minimum=1)
 SIGNATURE_MAX_EMAILS = env_int("SIGNATURE_MAX_EMAILS", 5, minimum=1)
 SIGNATURE_RATE_LIMIT = env_int("SIGNATURE_RATE_LIMIT", 20, minimum=1)
 SIGNATURE_RATE_WINDOW_SECONDS = env_int("SIGNATURE_RATE_WINDOW_SECONDS", 3600, minimum=1)
+# The open read-only API (/api/v1/): requests per address and window (docs/api.md).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300, minimum=1)
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60, minimum=1)
 SIGNATURE_RATE_ALLOWLIST = env_list("SIGNATURE_RATE_ALLOWLIST", [])
 for _network in SIGNATURE_RATE_ALLOWLIST:
     try:

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from deliberation import outcomes
 from deliberation.models import Amendment, AmendmentKind, AmendmentState, Comment, Support, SupportValue
 from deliberation.permissions import Actor, can_moderate, can_view_amendment, is_author
+from manifesto import lines
+from manifesto import selectors as text_selectors
 from manifesto.diff import render_diff
 from manifesto.merge import three_way_merge
 from manifesto.disclosure import publishable_groups
@@ -328,3 +330,29 @@ def support_breakdowns(amendment_ids: list[int]) -> dict[int, dict]:
     for amendment_id, value, family, count in rows:
         breakdowns.setdefault(amendment_id, {}).setdefault(family or "", empty_totals())[value] += count
     return {amendment_id: publishable_groups(groups) for amendment_id, groups in breakdowns.items()}
+
+
+def line_citation(amendment: Amendment, numbering: lines.NumberedText | None = None) -> str:
+    """ "article 4, l. 12–14": the lines of the current text the amendment touches, or "".
+
+    A new clause is cited by the line after which it goes. When the article changed since the
+    amendment was written (or the amendment was adopted), its span is carried over to the
+    current wording; an article since deleted has no line to cite.
+    """
+    clause = amendment.clause
+    if clause is None:
+        return ""
+    numbering = numbering or text_selectors.current_numbering(amendment.manifesto)
+    block = numbering.clause(clause.number)
+    if block.first is None:
+        return ""
+    if amendment.kind == AmendmentKind.INSERT:
+        return _("après l’article %(number)s, %(lines)s") % {
+            "number": clause.number,
+            "lines": lines.format_range(block.last, block.last),
+        }
+    if amendment.kind == AmendmentKind.DELETE:
+        span = (block.first, block.last)
+    else:
+        span = lines.cited_lines(block, base_text=amendment.base_text, proposed_text=amendment.text, current_text=clause.text)
+    return _("article %(number)s, %(lines)s") % {"number": clause.number, "lines": lines.format_range(*span)}

@@ -70,6 +70,7 @@ def amendment_detail(request, pk):
         "history": selectors.history_of(amendment),
         "needs_review": selectors.needs_review(amendment),
         "current_text": amendment.clause.text if amendment.clause_id else None,
+        "line_citation": selectors.line_citation(amendment),
         "is_author": permissions.is_author(actor, amendment),
         "is_moderator": is_moderator,
         "participant": actor.participant,

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, Prefetch
 
-from manifesto import services
+from manifesto import lines, services
 from manifesto.diff import render_diffs
 from manifesto.models import Clause, Event, Manifesto, ManifestoVersion, Section
 
@@ -388,3 +388,40 @@ def compare_texts(old: dict, new: dict) -> Comparison:
         removed=removed,
         counts=counts,
     )
+
+
+# ------------------------------------------------------------------------- line numbers
+
+
+def content_of_sections(manifesto: Manifesto, sections: list[Section]) -> dict:
+    """The `services.snapshot` shape from sections already prefetched (no further query)."""
+    return {
+        "title": manifesto.title,
+        "preamble": manifesto.preamble,
+        "sections": [
+            {"title": s.title, "clauses": [{"number": c.number, "text": c.text} for c in s.clauses.all()]}
+            for s in sections
+        ],
+    }
+
+
+def current_numbering(manifesto: Manifesto, sections: list[Section] | None = None) -> lines.NumberedText:
+    """Line numbers of the current text; cached per journal seq (every change of the text is journalled)."""
+    # created_at too: ids come back after a database is reset (tests), seqs too.
+    key = f"lines:current:{manifesto.pk}:{manifesto.created_at.timestamp()}:{manifesto.last_seq}:{lines.LINE_LENGTH}"
+    numbering = cache.get(key)
+    if numbering is None:
+        content = content_of_sections(manifesto, sections) if sections is not None else services.snapshot(manifesto)
+        numbering = lines.number_content(content)
+        cache.set(key, numbering, 3600)
+    return numbering
+
+
+def version_numbering(version: ManifestoVersion) -> lines.NumberedText:
+    """Line numbers of a frozen version (which never changes: cached for a day)."""
+    key = f"lines:version:{version.pk}:{version.fingerprint}"
+    numbering = cache.get(key)
+    if numbering is None:
+        numbering = lines.number_content(version.content)
+        cache.set(key, numbering, 86400)
+    return numbering

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from manifesto import permissions, stages
 from manifesto.errors import ClauseConflict, InvalidInput, PermissionDenied
 from manifesto.history import MAX_REASON_LENGTH, track  # noqa: F401  (forms size reason fields by it)
+from manifesto import lines
 from manifesto.journal import record_event
 from manifesto.models import Clause, DecisionMode, Manifesto, ManifestoStatus, ManifestoVersion, Section
 
@@ -360,6 +361,8 @@ def freeze_version(*, actor, manifesto: Manifesto, label: str) -> ManifestoVersi
         raise InvalidInput(_("Le libellé dépasse %(max)d caractères.") % {"max": max_label})
     manifesto = Manifesto.objects.select_for_update().get(pk=manifesto.pk)
     content = snapshot(manifesto)
+    # Recorded so this version's line numbers never move, whatever the default becomes.
+    content["line_length"] = lines.LINE_LENGTH
     text = canonical_text(content)
     number = (manifesto.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     version = ManifestoVersion.objects.create(

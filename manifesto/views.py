@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -119,16 +120,26 @@ def home(request):
     return render(request, "manifesto/home.html", {"manifestos": manifestos})
 
 
+def _lines_on(request) -> bool:
+    """Line numbers asked for in the address (?lignes=1): works without JavaScript, and can be shared."""
+    return request.GET.get("lignes") == "1"
+
+
 def read(request, slug):
     manifesto = get_object_or_404(Manifesto.objects.select_related("signature_campaign__version"), slug=slug)
     campaign = getattr(manifesto, "signature_campaign", None)
+    # Lazy: read only when the text's cached fragment is missing (once per journal seq).
+    sections = SimpleLazyObject(lambda: selectors.reading_sections(manifesto=manifesto))
     context = {
         "manifesto": manifesto,
-        "sections": selectors.reading_sections(manifesto=manifesto),
+        "sections": sections,
+        "numbering": SimpleLazyObject(lambda: selectors.current_numbering(manifesto, list(sections))),
+        "lines_on": _lines_on(request),
         "can_edit": permissions.can_edit_text(request.user, manifesto),
         "latest_version": manifesto.versions.order_by("-number").first(),
         # Once a version is final (proclaimed, open to signature), the page shows exactly that text.
         "final_version": campaign.version if campaign is not None else None,
+        "final_numbering": selectors.version_numbering(campaign.version) if campaign is not None else None,
         "panels": extensions.render_manifesto_panels(request, manifesto),
         "timeline": stages.timeline(manifesto),
     }
@@ -271,7 +282,13 @@ def versions(request, slug):
 def version_detail(request, slug, number):
     manifesto = get_object_or_404(Manifesto, slug=slug)
     version = get_object_or_404(manifesto.versions.select_related("created_by"), number=number)
-    return render(request, "manifesto/version.html", {"manifesto": manifesto, "version": version})
+    context = {
+        "manifesto": manifesto,
+        "version": version,
+        "numbering": selectors.version_numbering(version),
+        "lines_on": _lines_on(request),
+    }
+    return render(request, "manifesto/version.html", context)
 
 
 def version_text(request, slug, number):

@@ -58,16 +58,20 @@ def _count(key: str, window: int) -> int:
         return 1
 
 
-def hit(*, scope: str, ip: str | None) -> bool:
-    """Count one request from `ip` in the current window; False when it goes over the limit."""
+def hit(*, scope: str, ip: str | None, limit: int | None = None, window: int | None = None) -> bool:
+    """Count one request from `ip` in the current window; False when it goes over the limit.
+
+    The signature limits by default; other scopes (the open API) pass their own.
+    """
     if is_allowlisted(ip):
         return True
-    window = settings.SIGNATURE_RATE_WINDOW_SECONDS
+    window = window or settings.SIGNATURE_RATE_WINDOW_SECONDS
+    limit = limit or settings.SIGNATURE_RATE_LIMIT
     bucket = int(time.time()) // window
-    return _count(f"sigrate:{scope}:{ip or 'unknown'}:{bucket}", window) <= settings.SIGNATURE_RATE_LIMIT
+    return _count(f"sigrate:{scope}:{ip or 'unknown'}:{bucket}", window) <= limit
 
 
-def retry_after() -> int:
+def retry_after(window: int | None = None) -> int:
     """Seconds until the current window ends: the `Retry-After` of a refused request."""
-    window = settings.SIGNATURE_RATE_WINDOW_SECONDS
+    window = window or settings.SIGNATURE_RATE_WINDOW_SECONDS
     return max(1, window - int(time.time()) % window)

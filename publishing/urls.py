@@ -1,0 +1,18 @@
+from django.urls import path
+
+from publishing import views
+
+app_name = "publishing"
+
+urlpatterns = [
+    path("manifeste/<slug:slug>/texte.pdf", views.text_pdf, name="text_pdf"),
+    path("manifeste/<slug:slug>/texte.md", views.text_markdown, name="text_md"),
+    path("manifeste/<slug:slug>/texte.html", views.text_html, name="text_html"),
+    path("manifeste/<slug:slug>/versions/<int:number>/texte.pdf", views.text_pdf, name="version_pdf"),
+    path("manifeste/<slug:slug>/versions/<int:number>/texte.md", views.text_markdown, name="version_md"),
+    path("manifeste/<slug:slug>/versions/<int:number>/texte.html", views.text_html, name="version_html"),
+    path("manifeste/<slug:slug>/amendements.csv", views.amendments_csv, name="amendments_csv"),
+    path("manifeste/<slug:slug>/positions.csv", views.positions_csv, name="positions_csv"),
+    path("signer/<slug:slug>/signataires.csv", views.signatories_csv, name="signatories_csv"),
+    path("signer/<slug:slug>/signataires.pdf", views.signatories_pdf, name="signatories_pdf"),
+]
