@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "manifesto",
     "agora",
     "deliberation",
-    "publishing",
 ]
 
 MIDDLEWARE = [

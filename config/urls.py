@@ -15,7 +15,7 @@ urlpatterns = [
     path("vote/", include("deliberation.adoption.urls")),
     path("", include("deliberation.contributions.urls")),
     path("", include("deliberation.editorial.urls")),
-    path("api/v1/", include("publishing.api.urls")),
-    path("", include("publishing.urls")),
+    path("api/v1/", include("deliberation.publishing.api.urls")),
+    path("", include("deliberation.publishing.urls")),
     path("", include("manifesto.urls")),
 ]

@@ -4,7 +4,7 @@ import pytest
 
 from deliberation import services as deliberation_services
 from deliberation.permissions import Actor
-from publishing.api import shapes
+from deliberation.publishing.api import shapes
 
 
 def test_writes_are_refused(client, manifesto):

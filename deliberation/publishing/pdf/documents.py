@@ -10,7 +10,7 @@ from manifesto.models import Manifesto, ManifestoVersion
 from manifesto.models.signatures import SIGNATURE_FAMILY_CHOICES
 from manifesto.signatures import selectors as signature_selectors
 from manifesto.signatures.territories import territory_label
-from publishing.pdf import cached_pdf, public_url, qr_data_uri, render_pdf
+from deliberation.publishing.pdf import cached_pdf, public_url, qr_data_uri, render_pdf
 
 
 def text_pdf(manifesto: Manifesto, version: ManifestoVersion | None) -> bytes:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publishing.api import views
+from deliberation.publishing.api import views
 
 app_name = "api"
 

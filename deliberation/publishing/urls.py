@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publishing import views
+from deliberation.publishing import views
 
 app_name = "publishing"
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from manifesto import selectors as text_selectors
 from manifesto.models import Event, Manifesto
-from publishing.api import shapes
-from publishing.api.http import ApiError, endpoint, paginate
+from deliberation.publishing.api import shapes
+from deliberation.publishing.api.http import ApiError, endpoint, paginate
 
 
 def _manifesto(slug: str) -> Manifesto:

@@ -1,6 +1,6 @@
 """Downloads: the text as PDF, Markdown or HTML; public CSV tables; the signatories' PDF.
 
-Thin: find what is asked, hand it to publishing.pdf or publishing.exports. Everything here is
+Thin: find what is asked, hand it to deliberation.publishing.pdf or deliberation.publishing.exports. Everything here is
 public (what the public pages show); organisers keep their own export of signatures with
 personal data (manifesto.signatures).
 """
@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET
 from manifesto import services as text_services
 from manifesto.models import Manifesto
 from manifesto.signatures import selectors as signature_selectors
-from publishing.exports import tables
-from publishing.exports import text as text_exports
-from publishing.pdf import documents
+from deliberation.publishing.exports import tables
+from deliberation.publishing.exports import text as text_exports
+from deliberation.publishing.pdf import documents
 
 
 def _text(slug: str, number: int | None):
