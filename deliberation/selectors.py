@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from deliberation import outcomes
 from deliberation.models import Amendment, AmendmentKind, AmendmentState, Comment, Support, SupportValue
 from deliberation.permissions import Actor, can_moderate, can_view_amendment, is_author
-from manifesto.diff import render_diff
+from manifesto.diff import render_diff, word_diff
 from manifesto.disclosure import publishable_groups
 from manifesto.services import in_site_language
 
@@ -277,3 +277,22 @@ def support_breakdowns(amendment_ids: list[int]) -> dict[int, dict]:
     for amendment_id, value, family, count in rows:
         breakdowns.setdefault(amendment_id, {}).setdefault(family or "", empty_totals())[value] += count
     return {amendment_id: publishable_groups(groups) for amendment_id, groups in breakdowns.items()}
+
+
+def projected(amendment: Amendment | None, session_id: int) -> dict:
+    """The projector's view of the amendment on screen: its public data, the agora's publishable
+    tally (totals and ESS-family breakdown) and the word diff as chunks for the client to render."""
+    if amendment is None:
+        return {"session_id": session_id, "amendment": None, "totals": empty_totals(), "by_family": {}, "chunks": []}
+    data = public_data(amendment)
+    totals, by_family = support_totals(amendment)
+    chunks = [] if data["hidden"] else [[c.op, c.text] for c in word_diff(amendment.base_text, amendment.text)]
+    return {"session_id": session_id, "amendment": data, "totals": totals, "by_family": by_family, "chunks": chunks}
+
+
+def shown_amendment(session) -> Amendment | None:
+    """The amendment the facilitator put on the session's projector, if any."""
+    from deliberation.models import Projection
+
+    projection = Projection.objects.filter(session=session).select_related("amendment").first()
+    return projection.amendment if projection is not None else None
