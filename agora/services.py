@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from agora import permissions, phases, selectors
 from agora.models import Agora, Connection, Floor, LiveSession, Participant, Phase, RaisedHand, Registration
+from manifesto import stages
 from manifesto.errors import InvalidInput, PermissionDenied, ServiceError
 from manifesto.journal import record_event
 from manifesto.models import Clause, EssFamily, Manifesto, ManifestoStatus
@@ -146,6 +147,7 @@ def create_agora(*, actor, manifesto, title: str, slug: str, starts_at, ends_at,
 def open_session(*, actor, agora: Agora, clause_ids: list[int] | None = None) -> LiveSession:
     if not permissions.is_facilitator(actor, agora):
         raise PermissionDenied(_("Seul·es les animateur·rices de cette agora peuvent ouvrir une séance."))
+    stages.require_allowed(agora.manifesto_id, "session.open")
     clauses = list(Clause.objects.filter(manifesto_id=agora.manifesto_id, pk__in=clause_ids or []))
     if clause_ids and len(clauses) != len(set(clause_ids)):
         raise InvalidInput(_("Certains articles choisis n'appartiennent pas à ce manifeste."))

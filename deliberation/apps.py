@@ -11,5 +11,17 @@ class DeliberationConfig(AppConfig):
         from deliberation import commands  # noqa: F401
         # Lists the clause's amendments on manifesto's clause page.
         from deliberation import panels  # noqa: F401
+        # Says which amendments each revision of a clause came from (manifesto.provenance).
+        from deliberation import provenance  # noqa: F401
         # The collective's progress bar on manifesto's reading page.
         from deliberation.answers import views  # noqa: F401
+        # Open contributions: live commands, the article's panel, the timeline's counts.
+        from deliberation.contributions import commands as contribution_commands  # noqa: F401
+        from deliberation.contributions import panels as contribution_panels
+        from deliberation.contributions import provenance as contribution_provenance  # noqa: F401
+
+        contribution_panels.register()
+        # What the agoras and the synthesis produced, on the public timeline.
+        from deliberation import stage_outputs
+
+        stage_outputs.register()

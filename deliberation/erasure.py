@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import registered_models
 
 from agora.models import CommandReceipt, Connection, Participant, Registration
+from deliberation.contributions.models import Contribution, ContributionComment
 from deliberation.models import Amendment, Comment
 from manifesto.errors import PermissionDenied
 from manifesto.models import Event
@@ -89,6 +90,8 @@ def erase_locked(participant: Participant) -> Participant:
 
     amendment_ids = set(Amendment.objects.filter(author=participant).values_list("pk", flat=True))
     comment_ids = set(Comment.objects.filter(author=participant).values_list("pk", flat=True))
+    contribution_ids = set(Contribution.objects.filter(participant=participant).values_list("pk", flat=True))
+    contribution_comment_ids = set(ContributionComment.objects.filter(participant=participant).values_list("pk", flat=True))
 
     def is_author(payload: dict) -> bool:
         """Does this payload dict stand for the participant (or something they wrote)?"""
@@ -99,6 +102,10 @@ def erase_locked(participant: Participant) -> Participant:
             return identifier == participant.pk
         if "amendment_id" in payload and "stance" in payload:  # a comment
             return identifier in comment_ids
+        if "contribution_id" in payload and "created_at" in payload:  # a comment on a contribution
+            return identifier in contribution_comment_ids
+        if "theme" in payload and "answer" in payload:  # a contribution
+            return identifier in contribution_ids
         if "number" in payload and "kind" in payload:  # an amendment
             return identifier in amendment_ids
         return False
@@ -117,6 +124,9 @@ def erase_locked(participant: Participant) -> Participant:
             Amendment.objects.filter(pk__in=amendment_ids).values_list("number", flat=True)
         ), manifesto_id=manifesto_id)
 
+    # Open contributions copy their author's name (deliberation/contributions).
+    Contribution.objects.filter(pk__in=contribution_ids).update(author_name=ERASED_NAME)
+    ContributionComment.objects.filter(pk__in=contribution_comment_ids).update(author_name=ERASED_NAME)
     Connection.objects.filter(participant=participant).delete()
     participant.display_name = ERASED_NAME
     participant.organisation = ""

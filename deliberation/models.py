@@ -255,3 +255,6 @@ class Projection(models.Model):
 
     def __str__(self):
         return f"{self.session} → {self.amendment_id or '—'}"
+
+
+from deliberation.contributions.models import Contribution, ContributionComment, ContributionLink, ContributionSupport, Contributor  # noqa: E402,F401

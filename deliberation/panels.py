@@ -3,16 +3,16 @@
 from django.template.loader import render_to_string
 
 from deliberation.models import AmendmentState
-from deliberation.selectors import amendments_for_clause
+from deliberation.selectors import clause_panel_groups
 from manifesto.extensions import clause_panel
 
 
 @clause_panel
 def clause_amendments(request, clause) -> str:
-    groups = amendments_for_clause(clause, request.user)
     labels = dict(AmendmentState.choices)
+    groups = clause_panel_groups(clause, request.user)
     return render_to_string(
         "deliberation/_clause_amendments.html",
-        {"groups": [(labels.get(state, state), amendments) for state, amendments in groups.items()]},
+        {"groups": [(labels.get(state, state), count, amendments) for state, count, amendments in groups]},
         request=request,
     )

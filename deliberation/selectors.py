@@ -180,6 +180,25 @@ def amendments_for_clause(clause, viewer) -> "OrderedDict[str, list[Amendment]]"
     return groups
 
 
+def clause_panel_groups(clause, viewer, *, per_state: int = 20) -> list[tuple[str, int, list[Amendment]]]:
+    """(state, how many, the latest `per_state` of them) for the clause page, open first.
+
+    A busy article gathers hundreds of amendments; the page shows the latest of each state and
+    how many there are, in three queries whatever their number.
+    """
+    queryset = visible(Amendment.objects.filter(clause=clause), viewer)
+    numbers_by_state: dict[str, list[int]] = {}
+    for pk, state in queryset.order_by("-number").values_list("pk", "state"):
+        numbers_by_state.setdefault(state, []).append(pk)
+    shown = [pk for pks in numbers_by_state.values() for pk in pks[:per_state]]
+    rows = {a.pk: a for a in _with_totals(with_relations(Amendment.objects.filter(pk__in=shown)))}
+    return [
+        (state, len(numbers_by_state[state]), [rows[pk] for pk in numbers_by_state[state][:per_state]])
+        for state in STATE_ORDER
+        if state in numbers_by_state
+    ]
+
+
 def amendments_by_clause(session, viewer, *, as_moderator: bool = False) -> list[dict]:
     """The session's amendments this person may see, grouped under their clause in text order."""
     amendments = amendments_for_session(session, viewer, as_moderator=as_moderator)

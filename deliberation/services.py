@@ -41,6 +41,7 @@ from manifesto.journal import record_event
 from manifesto.merge import three_way_merge
 from manifesto.services import in_site_language
 from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
+from manifesto.stages import require_allowed
 
 MAX_JUSTIFICATION_LENGTH = 2000
 MAX_COMMENT_LENGTH = 1000
@@ -84,9 +85,12 @@ def _require_participant(actor: Actor, session: LiveSession | None, command_type
         )
 
 
-def _require_moderator(actor: Actor, amendment: Amendment) -> None:
+def _require_moderator(actor: Actor, amendment: Amendment, *, staged: bool = True) -> None:
+    """`staged`: the decision is one the manifesto's stage must allow (hiding abuse always is)."""
     if not permissions.can_moderate(actor, amendment):
         raise PermissionDenied(_("Seuls les animateur·rices de l'agora peuvent faire cela."))
+    if staged:
+        require_allowed(amendment.manifesto, "amendment.moderate")
 
 
 def _require_open(amendment: Amendment) -> None:
@@ -243,6 +247,7 @@ def propose_amendment(
 ) -> Amendment:
     """Propose new wording for a clause, its deletion, or a new clause after `clause` / at the end of `section`."""
     _require_participant(actor, session, "amendment.propose")
+    require_allowed(session.agora.manifesto, "amendment.propose")
     if kind not in AmendmentKind.values:
         raise InvalidInput(_("Nature d'amendement inconnue."))
     if kind in (AmendmentKind.MODIFY, AmendmentKind.DELETE) and clause is None:
@@ -301,6 +306,7 @@ def edit_amendment(
     if not permissions.is_author(actor, amendment):
         raise PermissionDenied(_("Seul·e l'auteur·rice peut modifier cet amendement."))
     _require_participant(actor, amendment.session, "amendment.edit")
+    require_allowed(amendment.manifesto, "amendment.propose")
     _require_open(amendment)
     if rebase and amendment.kind != AmendmentKind.INSERT:
         current = Clause.objects.filter(pk=amendment.clause_id).first() if amendment.clause_id else None
@@ -336,6 +342,7 @@ def set_support(*, actor: Actor, amendment: Amendment, value: str) -> Support:
         raise InvalidInput(_("Choisissez pour, contre ou abstention."))
     amendment = selectors.with_relations().get(pk=amendment.pk)
     _require_participant(actor, amendment.session, "support.set")
+    require_allowed(amendment.manifesto, "amendment.support")
     _require_open(amendment)
     support, created = Support.objects.select_for_update().get_or_create(
         amendment=amendment, participant=actor.participant, defaults={"value": value}
@@ -361,6 +368,7 @@ def add_comment(*, actor: Actor, amendment: Amendment, stance: str, text: str) -
     text = _clean(text, max_length=MAX_COMMENT_LENGTH, empty_message=_("Écrivez votre commentaire."), label=_("Le commentaire"))
     amendment = selectors.with_relations().get(pk=amendment.pk)
     _require_participant(actor, amendment.session, "comment.add")
+    require_allowed(amendment.manifesto, "amendment.comment")
     _require_open(amendment)
     comment = Comment.objects.create(amendment=amendment, author=actor.participant, stance=stance, text=text)
     record_event(
@@ -581,7 +589,7 @@ def merge_amendments(*, actor: Actor, amendments: list[Amendment], text: str, ju
 def hide_amendment(*, actor: Actor, amendment: Amendment, reason: str) -> Amendment:
     """Hide an abusive amendment: only its author and the facilitators still see it."""
     amendment = _locked(amendment)
-    _require_moderator(actor, amendment)
+    _require_moderator(actor, amendment, staged=False)
     if amendment.state in (AmendmentState.ACCEPTED, AmendmentState.HIDDEN):
         raise AmendmentClosed(_("Cet amendement ne peut pas être masqué."))
     reason = _clean_reason(reason, required=True)

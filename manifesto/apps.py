@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ManifestoConfig(AppConfig):
     name = "manifesto"
     verbose_name = _("Manifeste")
+
+    def ready(self):
+        from manifesto import stage_outputs
+
+        stage_outputs.register()

@@ -1,9 +1,11 @@
 """Word-level diffs between two texts, rendered with <ins>/<del> and always escaped."""
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -52,3 +54,33 @@ def render_diff(old: str, new: str) -> SafeString:
 
 def has_changes(old: str, new: str) -> bool:
     return (old or "") != (new or "")
+
+
+# Diffs are pure functions of their two texts, so they are cached under a hash of both: a
+# history page re-renders the same revision pairs for every reader.
+_DIFF_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _diff_key(old: str, new: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(old.encode("utf-8"))
+    digest.update(b"\x00")
+    digest.update(new.encode("utf-8"))
+    return "diff:v1:" + digest.hexdigest()
+
+
+def render_diffs(pairs: list[tuple[str, str]]) -> list[SafeString]:
+    """render_diff for many pairs, with one cache read and one cache write for the whole batch."""
+    keys = [_diff_key(old or "", new or "") for old, new in pairs]
+    found = cache.get_many(set(keys))
+    missing = {}
+    result = []
+    for key, (old, new) in zip(keys, pairs):
+        html = found.get(key)
+        if html is None:
+            html = missing.get(key) or str(render_diff(old or "", new or ""))
+            missing[key] = html
+        result.append(mark_safe(html))
+    if missing:
+        cache.set_many(missing, _DIFF_CACHE_SECONDS)
+    return result

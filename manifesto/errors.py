@@ -67,3 +67,10 @@ class RateLimited(ServiceError):
     default_message = _(
         "Trop de demandes ont été envoyées depuis votre connexion. Réessayez un peu plus tard."
     )
+
+
+class WrongStage(ServiceError):
+    """The manifesto's current stage does not allow the action; the sentence names the stage and its dates."""
+
+    code = "wrong_stage"
+    default_message = _("Ce n'est pas possible à l'étape en cours du manifeste.")

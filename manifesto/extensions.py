@@ -32,3 +32,17 @@ def manifesto_panel(render: Callable) -> Callable:
 
 def render_manifesto_panels(request, manifesto) -> list[SafeString]:
     return [mark_safe(render(request, manifesto)) for render in _manifesto_panels]
+
+
+# Links that other apps add to the manifesto's navigation: fn(request, manifesto) -> (label, url) or None.
+_nav_links: list[Callable] = []
+
+
+def nav_link(fn: Callable) -> Callable:
+    if fn not in _nav_links:
+        _nav_links.append(fn)
+    return fn
+
+
+def nav_links(request, manifesto) -> list[tuple[str, str]]:
+    return [link for fn in _nav_links if (link := fn(request, manifesto))]

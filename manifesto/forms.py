@@ -88,3 +88,14 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["old"].choices = choices
         self.fields["new"].choices = choices
+
+
+class StagePlanForm(forms.Form):
+    opens_on = forms.DateField(label=_("Ouverture prévue"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Clôture prévue"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            raise forms.ValidationError(_("La clôture prévue doit venir après l'ouverture prévue."))
+        return data

@@ -12,10 +12,15 @@ def is_organiser(user, manifesto: Manifesto) -> bool:
 
 
 def can_edit_text(user, manifesto: Manifesto) -> bool:
-    """Organisers edit the text directly while it is being drafted."""
+    """Organisers edit the text directly while it is being drafted, in a stage that allows it."""
+    from manifesto import stages
     from manifesto.models import ManifestoStatus
 
-    return manifesto.status == ManifestoStatus.DRAFTING and is_organiser(user, manifesto)
+    return (
+        manifesto.status == ManifestoStatus.DRAFTING
+        and is_organiser(user, manifesto)
+        and stages.is_allowed(manifesto, "text.edit")
+    )
 
 
 def can_freeze_version(user, manifesto: Manifesto) -> bool:

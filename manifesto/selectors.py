@@ -5,9 +5,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Max, Prefetch
 
 from manifesto import services
+from manifesto.diff import render_diffs
 from manifesto.models import Clause, Event, Manifesto, ManifestoVersion, Section
 
 # A clause.moved event and the history row it explains are written in one transaction.
@@ -37,6 +40,26 @@ class HistoryEntry:
     position: int | None = None
     old_position: int | None = None
     text_changed: bool = False
+    number: int = 0
+    diff: Any = None  # the rendered word diff of a change, filled for the page being shown
+
+
+# How many entries a history page shows: the busiest article has thousands of revisions.
+HISTORY_PAGE_SIZE = 50
+_INDEX_CACHE_SECONDS = 24 * 3600
+_INDEX_FIELDS = ("history_id", "id", "number", "revision", "section_id", "position", "history_type", "history_date")
+
+
+@dataclass(frozen=True)
+class IndexItem:
+    """One meaningful history entry, by the ids of its history row and the row before it."""
+
+    history_id: int
+    previous_id: int | None
+    kind: str
+    number: int
+    revision: int
+    moved: bool
 
 
 def _section_titles(manifesto_id: int) -> dict[int, str]:
@@ -57,72 +80,148 @@ def _explicit_moves(*, manifesto_id: int, clause_ids: set[int]) -> list[tuple[da
     return moves
 
 
-def _was_moved_explicitly(record, moves) -> bool:
+def _was_moved_explicitly(row: dict, moves) -> bool:
     return any(
-        clause_id == record.id
-        and section_id == record.section_id
-        and position == record.position
-        and abs(when - record.history_date) <= _SAME_TRANSACTION
+        clause_id == row["id"]
+        and section_id == row["section_id"]
+        and position == row["position"]
+        and abs(when - row["history_date"]) <= _SAME_TRANSACTION
         for when, clause_id, section_id, position in moves
     )
 
 
-def _entries(records: list, *, titles: dict[int, str], moves: list) -> list[HistoryEntry]:
-    """Turn one clause's history rows (oldest first) into the entries a person cares about."""
-    entries: list[HistoryEntry] = []
+def _index(rows: list[dict], *, moves: list) -> list[IndexItem]:
+    """One clause's history rows (oldest first, without their text) as the entries a person cares about.
+
+    The text changed exactly when the revision did: the services bump it on every new wording.
+    """
+    items: list[IndexItem] = []
     previous = None
-    for record in records:
-        common = {
-            "date": record.history_date,
-            "user": record.history_user,
-            "reason": record.history_change_reason or "",
-            "revision": record.revision,
-            "text": record.text,
-            "section_title": titles.get(record.section_id, ""),
-            "position": record.position,
-        }
-        if record.history_type == "+" or previous is None:
-            entries.append(HistoryEntry(kind="created", old_text="", text_changed=True, **common))
-        elif record.history_type == "-":
-            entries.append(HistoryEntry(kind="deleted", old_text=record.text, **common))
+    for row in rows:
+        common = {"history_id": row["history_id"], "number": row["number"], "revision": row["revision"]}
+        if row["history_type"] == "+" or previous is None:
+            items.append(IndexItem(previous_id=None, kind="created", moved=False, **common))
+        elif row["history_type"] == "-":
+            items.append(IndexItem(previous_id=previous["history_id"], kind="deleted", moved=False, **common))
         else:
-            text_changed = record.text != previous.text
-            section_changed = record.section_id != previous.section_id
-            moved = section_changed or (record.position != previous.position and _was_moved_explicitly(record, moves))
+            text_changed = row["revision"] != previous["revision"]
+            moved = row["section_id"] != previous["section_id"] or (
+                row["position"] != previous["position"] and _was_moved_explicitly(row, moves)
+            )
             if text_changed or moved:
-                entries.append(
-                    HistoryEntry(
-                        kind="changed" if text_changed else "moved",
-                        old_text=previous.text,
-                        text_changed=text_changed,
-                        old_section_title=titles.get(previous.section_id, "") if moved else None,
-                        old_position=previous.position if moved else None,
-                        **common,
-                    )
-                )
-        previous = record
+                kind = "changed" if text_changed else "moved"
+                items.append(IndexItem(previous_id=previous["history_id"], kind=kind, moved=moved, **common))
+        previous = row
+    return items
+
+
+def _history_rows(manifesto_id: int, **filters):
+    return Clause.history.filter(manifesto_id=manifesto_id, **filters).order_by("history_date", "history_id")
+
+
+def _newest_first(manifesto: Manifesto, *, number: int | None) -> list[IndexItem]:
+    """The meaningful entries, newest first, of one clause (`number`) or of the whole text.
+
+    Cached under the newest history row's id: history is append-only, so a new row means a new
+    key and the cached index is never stale. Reading it costs one aggregate query.
+    """
+    manifesto_id = manifesto.pk
+    filters = {} if number is None else {"number": number}
+    rows = _history_rows(manifesto_id, **filters)
+    newest = rows.aggregate(m=Max("history_id"))["m"]
+    if newest is None:
+        return []
+    # The creation time keeps a database rebuilt with the same ids from reading another's index.
+    born = int(manifesto.created_at.timestamp() * 1_000_000)
+    key = f"history-index:v1:{born}:{manifesto_id}:{'*' if number is None else number}:{newest}"
+    items = cache.get(key)
+    if items is None:
+        by_clause: dict[int, list[dict]] = {}
+        for row in rows.values(*_INDEX_FIELDS):
+            by_clause.setdefault(row["id"], []).append(row)
+        moves = _explicit_moves(manifesto_id=manifesto_id, clause_ids=set(by_clause))
+        items = [item for clause_rows in by_clause.values() for item in _index(clause_rows, moves=moves)]
+        items.sort(key=lambda item: item.history_id, reverse=True)
+        cache.set(key, items, _INDEX_CACHE_SECONDS)
+    return items
+
+
+def _materialise(manifesto_id: int, items: list[IndexItem]) -> list[HistoryEntry]:
+    """Full entries (texts, people, section titles, diffs) for one page of index items: two or three queries."""
+    ids = {item.history_id for item in items} | {item.previous_id for item in items if item.previous_id}
+    rows = {row.history_id: row for row in Clause.history.filter(history_id__in=ids).select_related("history_user")}
+    titles = _section_titles(manifesto_id) if items else {}
+    entries = []
+    for item in items:
+        row = rows[item.history_id]
+        previous = rows.get(item.previous_id) if item.previous_id else None
+        entry = HistoryEntry(
+            kind=item.kind,
+            date=row.history_date,
+            user=row.history_user,
+            reason=row.history_change_reason or "",
+            revision=row.revision,
+            old_text=previous.text if previous is not None else ("" if item.kind == "created" else row.text),
+            text=row.text,
+            section_title=titles.get(row.section_id, ""),
+            position=row.position,
+            text_changed=item.kind in ("created", "changed"),
+            number=row.number,
+        )
+        if item.moved and previous is not None:
+            entry.old_section_title = titles.get(previous.section_id, "")
+            entry.old_position = previous.position
+        if item.kind == "deleted":
+            entry.old_text = row.text
+        entries.append(entry)
+    changed = [entry for entry in entries if entry.kind == "changed"]
+    for entry, html in zip(changed, render_diffs([(entry.old_text, entry.text) for entry in changed])):
+        entry.diff = html
     return entries
 
 
-def _history_rows(manifesto: Manifesto, **filters):
-    return (
-        Clause.history.filter(manifesto_id=manifesto.pk, **filters)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
+@dataclass
+class HistoryPage:
+    entries: list[HistoryEntry]  # newest first
+    page: Page
+
+
+def _page(manifesto_id: int, items: list[IndexItem], page: int | str | None, per_page: int) -> HistoryPage:
+    paginated = Paginator(items, per_page).get_page(page)
+    return HistoryPage(entries=_materialise(manifesto_id, list(paginated.object_list)), page=paginated)
+
+
+def clause_history_page(
+    *, manifesto: Manifesto, number: int, page: int | str | None = 1, revision: int | None = None,
+    per_page: int = HISTORY_PAGE_SIZE,
+) -> HistoryPage | None:
+    """One page of clause `number`'s history, newest first; None when the text never had that clause.
+
+    Rows that only shifted the clause because a sibling came or went are left out. With
+    `revision`, the page that shows that revision's entry. The number of queries does not
+    depend on the length of the history.
+    """
+    items = _newest_first(manifesto, number=number)
+    if not items:
+        return None
+    if revision is not None:
+        where = next((index for index, item in enumerate(items) if item.revision == revision and item.kind != "moved"), None)
+        if where is not None:
+            page = where // per_page + 1
+    return _page(manifesto.pk, items, page, per_page)
 
 
 def clause_history(*, manifesto: Manifesto, number: int) -> list[HistoryEntry] | None:
-    """Every revision of clause `number` that created, re-worded, moved or deleted it, oldest first.
-
-    Rows that only shifted the clause because a sibling came or went are left out. None
-    when the manifesto never had a clause with that number.
-    """
-    records = list(_history_rows(manifesto, number=number))
-    if not records:
+    """Every meaningful entry of clause `number`'s history, oldest first (None if it never existed)."""
+    items = _newest_first(manifesto, number=number)
+    if not items:
         return None
-    moves = _explicit_moves(manifesto_id=manifesto.pk, clause_ids={r.id for r in records})
-    return _entries(records, titles=_section_titles(manifesto.pk), moves=moves)
+    return list(reversed(_materialise(manifesto.pk, items)))
+
+
+def history_page(*, manifesto: Manifesto, page: int | str | None = 1, per_page: int = HISTORY_PAGE_SIZE) -> HistoryPage:
+    """One page of the meaningful clause changes across the whole text, newest first."""
+    return _page(manifesto.pk, _newest_first(manifesto, number=None), page, per_page)
 
 
 @dataclass
@@ -132,22 +231,9 @@ class RecentChange:
 
 
 def recent_changes(*, manifesto: Manifesto, limit: int = 50) -> list[RecentChange]:
-    """The latest meaningful clause changes across the manifesto, newest first.
-
-    Reads the manifesto's whole clause history once: a text has hundreds of rows, not millions.
-    """
-    by_number: dict[int, list] = {}
-    for record in _history_rows(manifesto):
-        by_number.setdefault(record.number, []).append(record)
-    titles = _section_titles(manifesto.pk)
-    moves = _explicit_moves(manifesto_id=manifesto.pk, clause_ids={r.id for rows in by_number.values() for r in rows})
-    changes = [
-        RecentChange(number=number, entry=entry)
-        for number, records in by_number.items()
-        for entry in _entries(records, titles=titles, moves=moves)
-    ]
-    changes.sort(key=lambda change: change.entry.date, reverse=True)
-    return changes[:limit]
+    """The latest meaningful clause changes across the manifesto, newest first."""
+    entries = history_page(manifesto=manifesto, per_page=limit).entries
+    return [RecentChange(number=entry.number, entry=entry) for entry in entries]
 
 
 # ------------------------------------------------------------------------- versions
@@ -186,6 +272,7 @@ class ClauseComparison:
     new_text: str = ""
     old_section: str = ""
     new_section: str = ""
+    diff: Any = None  # the rendered word diff, filled by compare_texts for changed clauses
 
     @property
     def unchanged(self) -> bool:
@@ -287,6 +374,9 @@ def compare_texts(old: dict, new: dict) -> Comparison:
         if number not in new_numbers
     ]
     counts["removed"] = len(removed)
+    changed = [item for section in sections for item in section.clauses if "changed" in item.status]
+    for item, html in zip(changed, render_diffs([(item.old_text, item.new_text) for item in changed])):
+        item.diff = html
     return Comparison(
         title_changed=old["title"] != new["title"],
         old_title=old["title"],

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from manifesto import permissions
+from manifesto import permissions, stages
 from manifesto.errors import ClauseConflict, InvalidInput, PermissionDenied
 from manifesto.history import MAX_REASON_LENGTH, track  # noqa: F401  (forms size reason fields by it)
 from manifesto.journal import record_event
@@ -63,10 +63,11 @@ def _clean_title(title: str) -> str:
 
 
 def _require_editor(actor, manifesto: Manifesto) -> None:
-    if not permissions.can_edit_text(actor, manifesto):
-        if manifesto.status != ManifestoStatus.DRAFTING:
-            raise PermissionDenied(_("Le texte est figé : il ne peut plus être modifié."))
+    if not permissions.is_organiser(actor, manifesto):
         raise PermissionDenied(_("Seuls les organisateur·rices peuvent modifier le texte."))
+    if manifesto.status != ManifestoStatus.DRAFTING:
+        raise PermissionDenied(_("Le texte est figé : il ne peut plus être modifié."))
+    stages.require_allowed(manifesto, "text.edit")
 
 
 def clause_payload(clause: Clause) -> dict:

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from manifesto import extensions, forms, permissions, selectors, services
+from manifesto import extensions, forms, permissions, provenance, selectors, services, stages
 from manifesto.errors import ClauseConflict, PermissionDenied, ServiceError
 from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
 
@@ -22,6 +23,9 @@ def _forbidden(request, manifesto: Manifesto, message: str = ""):
 def _edit_denied_message(manifesto: Manifesto) -> str:
     if manifesto.status != ManifestoStatus.DRAFTING:
         return _("Le texte n'est plus en rédaction : il ne peut plus être modifié ici.")
+    staged = stages.stages_of(manifesto)
+    if not stages.is_allowed(manifesto, "text.edit", stages=staged):
+        return stages.refusal(manifesto, "text.edit", stages=staged)
     return _("Seuls les organisateur·rices de ce manifeste peuvent modifier le texte.")
 
 
@@ -115,21 +119,30 @@ def read(request, slug):
         "sections": selectors.reading_sections(manifesto=manifesto),
         "can_edit": permissions.can_edit_text(request.user, manifesto),
         "latest_version": manifesto.versions.order_by("-number").first(),
+        "timeline": stages.timeline(manifesto),
         "panels": extensions.render_manifesto_panels(request, manifesto),
     }
     return render(request, "manifesto/read.html", context)
 
 
+def _revision_param(request) -> int | None:
+    value = request.GET.get("revision", "")
+    return int(value) if value.isdigit() else None
+
+
 def history(request, slug):
     manifesto = get_object_or_404(Manifesto, slug=slug)
-    changes = selectors.recent_changes(manifesto=manifesto)
-    return render(request, "manifesto/history.html", {"manifesto": manifesto, "changes": changes})
+    result = selectors.history_page(manifesto=manifesto, page=request.GET.get("page"))
+    context = {"manifesto": manifesto, "changes": result.entries, "page": result.page}
+    return render(request, "manifesto/history.html", context)
 
 
 def clause_detail(request, slug, number):
     manifesto = get_object_or_404(Manifesto, slug=slug)
-    entries = selectors.clause_history(manifesto=manifesto, number=number)
-    if entries is None:
+    result = selectors.clause_history_page(
+        manifesto=manifesto, number=number, page=request.GET.get("page"), revision=_revision_param(request)
+    )
+    if result is None:
         raise Http404(_("Cet article n'existe pas."))
     clause = manifesto.clauses.select_related("section").filter(number=number).first()
     context = {
@@ -137,11 +150,56 @@ def clause_detail(request, slug, number):
         "number": number,
         "clause": clause,
         # Newest first: the person comes to see what changed lately.
-        "entries": list(reversed(entries)),
+        "entries": result.entries,
+        "page": result.page,
+        "first_number": result.page.paginator.count - result.page.start_index() + 1,
         "can_edit": clause is not None and permissions.can_edit_text(request.user, manifesto),
         "panels": extensions.render_clause_panels(request, clause) if clause is not None else [],
     }
     return render(request, "manifesto/clause.html", context)
+
+
+def clause_provenance(request, slug, number):
+    """ "D'où vient ce texte ?": the article's words by the revision, and source, that brought them."""
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    clause = get_object_or_404(Clause, manifesto=manifesto, number=number)
+    clause.manifesto = manifesto
+    result = provenance.clause_provenance(clause)
+    # Each origin gets a number shown after its passages, so origins never rest on colour alone.
+    marks = {origin.revision: index for index, origin in enumerate(result.origins, start=1)}
+    quotes: dict[int, list[str]] = {}
+    for passage in result.passages:
+        if passage.text.strip():
+            quotes.setdefault(passage.revision, []).append(passage.text.strip())
+    # Built here rather than tag by tag in the template: a busy article has hundreds of passages.
+    label = _("origine")
+    text = format_html_join(
+        "",
+        '<span class="origin tone-{}">{}</span><sup class="origin-ref"><a href="#origine-{}">'
+        '<span class="visually-hidden">{} </span>{}</a></sup>',
+        (
+            ((marks[p.revision] - 1) % 6, p.text, marks[p.revision], label, marks[p.revision])
+            for p in result.passages
+        ),
+    )
+    history_url = reverse("manifesto:clause", kwargs={"slug": manifesto.slug, "number": number})
+    context = {
+        "manifesto": manifesto,
+        "clause": clause,
+        "provenance": result,
+        "text": text,
+        "origins": [
+            (
+                marks[origin.revision],
+                (marks[origin.revision] - 1) % 6,
+                origin,
+                quotes.get(origin.revision, []),
+                f"{history_url}?revision={origin.revision}#revision-{origin.revision}",
+            )
+            for origin in result.origins
+        ],
+    }
+    return render(request, "manifesto/provenance.html", context)
 
 
 # ------------------------------------------------------------------------- versions

@@ -170,7 +170,60 @@ SIGNATURE_EVENTS: dict[str, Shape] = _shapes(
     signatures__count={"manifesto_id": int, "count": int, "goal": (int, NONE)},
 )
 
-EVENTS: dict[str, Shape] = {**MANIFESTO_EVENTS, **AGORA_EVENTS, **DELIBERATION_EVENTS, **SIGNATURE_EVENTS}
+# ---------------------------------------------------------------- events: open contributions (deliberation)
+# CONTRIBUTION is what everyone may see. A hidden contribution is sent with "hidden": true and
+# empty title, text and author; its author and the moderators read it over HTTP. session_id: the
+# live session it was posted in, or null (online).
+CONTRIBUTION = {
+    "id": int,
+    "number": int,
+    "title": str,
+    "text": str,
+    "theme": str,  # the section's title, or the new theme the author named
+    "section_id": (int, NONE),
+    "clause_number": (int, NONE),
+    "agora": str,
+    "author": str,
+    "ess_family": str,
+    "territory": str,
+    "state": str,  # published | hidden | duplicate
+    "hidden": bool,
+    "duplicate_of": (int, NONE),  # the other contribution's number
+    "outcome": str,  # waiting | taken_up | set_aside
+    "answer": str,  # the public answer in one sentence ("Reprise dans l'article 4")
+    "url": str,
+}
+CONTRIBUTION_COMMENT = {"id": int, "contribution_id": int, "author": str, "text": str, "created_at": str}
+_CONTRIBUTION_EVENT = {"contribution": dict, "session_id": (int, NONE)}
+CONTRIBUTION_EVENTS: dict[str, Shape] = _shapes(
+    contribution__posted=_CONTRIBUTION_EVENT,
+    contribution__moderated=_CONTRIBUTION_EVENT,  # hidden, marked duplicate, or restored
+    contribution__answered=_CONTRIBUTION_EVENT,  # its public answer changed (taken up, set aside)
+    # totals: SUPPORT_TOTALS; by_family: {ess_family or "": SUPPORT_TOTALS}. Who said what is not broadcast.
+    contribution__support_changed={"contribution_id": int, "session_id": (int, NONE), "totals": dict, "by_family": dict},
+    contribution__commented={"comment": dict, "session_id": (int, NONE)},
+)
+
+# ---------------------------------------------------------------- events: stages of the process (manifesto)
+# kind: a stage (contributions | redaction | agoras | synthese | adoption | proclamee | close);
+# state: pending | open | closed | skipped, after the change.
+_STAGE = {"kind": str, "label": str, "state": str}
+STAGE_EVENTS: dict[str, Shape] = _shapes(
+    stage__configured={"kinds": list},
+    stage__planned={**_STAGE, "opens_on": (str, NONE), "closes_on": (str, NONE)},
+    stage__opened={**_STAGE, "backwards": bool},
+    stage__closed=_STAGE,
+    stage__skipped=_STAGE,
+)
+
+EVENTS: dict[str, Shape] = {
+    **MANIFESTO_EVENTS,
+    **AGORA_EVENTS,
+    **DELIBERATION_EVENTS,
+    **SIGNATURE_EVENTS,
+    **STAGE_EVENTS,
+    **CONTRIBUTION_EVENTS,
+}
 
 # ---------------------------------------------------------------- client commands
 AGORA_COMMANDS: dict[str, Shape] = _shapes(
@@ -210,7 +263,13 @@ DELIBERATION_COMMANDS: dict[str, Shape] = _shapes(
     amendment__reopen={"amendment_id": int},
 )
 
-COMMANDS: dict[str, Shape] = {**AGORA_COMMANDS, **DELIBERATION_COMMANDS}
+CONTRIBUTION_COMMANDS: dict[str, Shape] = _shapes(
+    # participants, while the manifesto's stage is "contributions"; section_id null: a new theme
+    contribution__post={"title": str, "text": str, "section_id": (int, NONE), "new_theme": str, "clause_number": (int, NONE)},
+    contribution__support={"contribution_id": int, "value": str},  # pour | contre | abstention
+)
+
+COMMANDS: dict[str, Shape] = {**AGORA_COMMANDS, **DELIBERATION_COMMANDS, **CONTRIBUTION_COMMANDS}
 
 
 def validate_event(event_type: str, data) -> None:

@@ -31,6 +31,16 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Derived results (history indexes, provenance, diffs) are cached under database ids, which a
+    rolled-back test hands out again: every test starts from an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def organiser(db):
     return make_user("organisatrice", first_name="Odile")

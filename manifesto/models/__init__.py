@@ -2,6 +2,7 @@
 
 from manifesto.models.families import EssFamily
 from manifesto.models.journal import Event
+from manifesto.models.stages import Stage, StageKind
 from manifesto.models.signatures import Signature, SignatureCampaign, SignatureKind, SignatureState
 from manifesto.models.text import Clause, DecisionMode, Manifesto, ManifestoStatus, ManifestoVersion, Section
 
@@ -18,4 +19,6 @@ __all__ = [
     "SignatureCampaign",
     "SignatureKind",
     "SignatureState",
+    "Stage",
+    "StageKind",
 ]

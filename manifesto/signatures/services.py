@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from manifesto import permissions
+from manifesto import permissions, stages
 from manifesto import services as text_services
 from manifesto.errors import CampaignClosed, InvalidInput, InvalidToken, PermissionDenied, RateLimited
 from manifesto.journal import record_event
@@ -231,6 +231,7 @@ def sign(*, campaign: "SignatureCampaign | selectors.CampaignState", data: Signa
         raise RateLimited()
     if not selectors.campaign_is_open(campaign):
         raise CampaignClosed()
+    stages.require_allowed(campaign.manifesto_id, "signature.sign")
     if data.kind == SignatureKind.ORGANISATION and not data.entitled:
         raise InvalidInput(_("Confirmez que vous êtes habilité·e à signer au nom de l'organisation."))
     email = normalise_email(data.email)

@@ -20,3 +20,11 @@ def can_freeze_version(user, manifesto) -> bool:
 @register.filter
 def is_organiser(user, manifesto) -> bool:
     return permissions.is_organiser(user, manifesto)
+
+
+@register.simple_tag(takes_context=True)
+def extra_nav_links(context, manifesto):
+    """The links other apps add to the manifesto's navigation (manifesto.extensions.nav_link)."""
+    from manifesto import extensions
+
+    return extensions.nav_links(context.get("request"), manifesto)

@@ -6,6 +6,7 @@ in PRIVATE are public: anyone may read them (their own tests say what a POST doe
 """
 
 import hashlib
+from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
@@ -67,6 +68,20 @@ PRIVATE = {
     "deliberation_answers:collective_mode": ORGANISERS,
     "deliberation_answers:collective_add": ORGANISERS,
     "deliberation_answers:collective_remove": ORGANISERS,
+    "manifesto:stages": ORGANISERS,
+    "manifesto:stage_configure": ORGANISERS,
+    "manifesto:stage_close": ORGANISERS,
+    "manifesto:stage_plan": ORGANISERS,
+    "manifesto:stage_open": ORGANISERS,
+    "manifesto:stage_skip": ORGANISERS,
+    "contributions:draft": {"collective", "organiser"},
+    "contributions:set_aside": {"collective", "organiser"},
+    "contributions:link": {"collective", "organiser"},
+    "contributions:hide": {"facilitator", "collective", "organiser"},  # the facilitators of its agora
+    "contributions:duplicate": {"facilitator", "collective", "organiser"},
+    "contributions:restore": {"facilitator", "collective", "organiser"},
+    "contributions:support": PARTICIPANTS,  # or a contributor whose address is confirmed
+    "contributions:comment": PARTICIPANTS,
 }
 # Pages anyone may open, whose form is for some roles only (the page says whom): POST is private.
 POST_ONLY = {"deliberation:propose"}
@@ -78,14 +93,21 @@ LOGGED_IN_REFUSED = {403, 404, 405}
 VOLATILE = {"sessions.session", "agora.connection"}
 
 
-def named_routes(resolver=None, namespace=""):
+@dataclass(frozen=True, order=True)
+class Route:
+    pattern: str
+    keys: tuple  # every converter of the full route: its prefixes' (an include under <slug:slug>/) and its own
+
+
+def named_routes(resolver=None, namespace="", keys=()):
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (entry.namespace or namespace)
-            yield from named_routes(entry, inner)
+            yield from named_routes(entry, inner, keys + tuple(entry.pattern.converters))
         elif isinstance(entry, URLPattern) and entry.name:
-            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+            route = Route(str(entry.pattern), keys + tuple(entry.pattern.converters))
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), route
 
 
 def fingerprint() -> dict:
@@ -121,10 +143,10 @@ def world(db, manifesto, organiser, clause):
     }
 
 
-def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
+def kwargs_for(name: str, route: Route, world) -> dict:
     namespace = name.split(":")[0]
     values = {}
-    for key in pattern.pattern.converters:
+    for key in route.keys:
         if key == "slug":
             on_agora = namespace == "agora" or name == "deliberation_answers:report"
             values[key] = world["agora"].slug if on_agora else world["manifesto"].slug

@@ -9,6 +9,7 @@ from django.db import transaction
 from agora import demo as agora_demo
 from deliberation import demo as deliberation_demo
 from deliberation import demo_collective
+from deliberation.contributions import demo as contributions_demo
 from manifesto import demo as manifesto_demo
 
 
@@ -23,11 +24,17 @@ class Command(BaseCommand):
             collective = demo_collective.load(
                 organiser=text.organiser, facilitator=text.facilitator, password=manifesto_demo.DEMO_PASSWORD
             )
+            editor = collective.manifesto.collective.exclude(pk=text.organiser.pk).order_by("pk").first() or text.organiser
+            contributions = contributions_demo.load(manifesto=collective.manifesto, organiser=text.organiser, editor=editor)
         self.stdout.write(self.style.SUCCESS(f"Manifeste de démonstration : {text.manifesto.title}"))
         self.stdout.write(f"Agora de démonstration : {agora.title} (/agoras/{agora.slug}/)")
         self.stdout.write(f"Amendements de démonstration : {amendments}")
         self.stdout.write(
             f"Manifeste en mode collectif : {collective.manifesto.title} (/manifeste/{collective.manifesto.slug}/)"
+        )
+        self.stdout.write(
+            f"  Contributions : {contributions} (/manifeste/{collective.manifesto.slug}/contributions/), "
+            f"étapes sur la page du manifeste"
         )
         for demo_agora in collective.agoras:
             self.stdout.write(f"  {demo_agora.title} : bilan /agoras/{demo_agora.slug}/bilan/")
