@@ -13,12 +13,15 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from agora.routing import websocket_urlpatterns as live_room_patterns  # noqa: E402
 from config.websocket_auth import LazyAuthMiddlewareStack  # noqa: E402
+from deliberation.routing import websocket_urlpatterns as deliberation_patterns  # noqa: E402
 from manifesto.routing import websocket_urlpatterns as manifesto_patterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(LazyAuthMiddlewareStack(URLRouter(live_room_patterns + manifesto_patterns))),
+        "websocket": AllowedHostsOriginValidator(
+            LazyAuthMiddlewareStack(URLRouter(live_room_patterns + manifesto_patterns + deliberation_patterns))
+        ),
     }
 )
 

@@ -221,10 +221,17 @@ METRICS_TOKEN = env_str("METRICS_TOKEN")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"one_line_refusals": {"()": "config.logfilters.OneLineRefusals"}},
+    "filters": {
+        "one_line_refusals": {"()": "config.logfilters.OneLineRefusals"},
+        "ballot_secrecy": {"()": "deliberation.adoption.logfilter.BallotSecrecyFilter"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
+    # SQL logged at DEBUG must never show the ballot box (docs/process.md, "Le secret du vote").
+    "loggers": {
+        "django.request": {"filters": ["one_line_refusals"]},
+        "django.db.backends": {"filters": ["ballot_secrecy"]},
+    },
 }
 # A connection not refreshed for this long (its process died) no longer counts as present.
 LIVE_PRESENCE_TIMEOUT = env_int("LIVE_PRESENCE_TIMEOUT", 60, minimum=5)
@@ -258,6 +265,9 @@ SIGNATURE_RETENTION_MONTHS = env_int("SIGNATURE_RETENTION_MONTHS", 12, minimum=1
 # participants' names are erased this long after their session closed (apply_retention, daily).
 REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 6, minimum=1)
 PARTICIPANT_RETENTION_MONTHS = env_int("PARTICIPANT_RETENTION_MONTHS", 12, minimum=1)
+# The voters' roll of an adoption vote (names, addresses, who voted) is deleted this long after
+# the vote closed; the results and the anonymous ballots stay (apply_retention, daily).
+VOTER_ROLL_RETENTION_MONTHS = env_int("VOTER_ROLL_RETENTION_MONTHS", 6, minimum=1)
 SIGNATURE_COUNT_CACHE_SECONDS = env_int("SIGNATURE_COUNT_CACHE_SECONDS", 2, minimum=0)
 SIGNATURE_PAGE_SIZE = env_int("SIGNATURE_PAGE_SIZE", 50, minimum=1)
 SIGNATURE_COUNTER_COALESCE_MS = env_int("SIGNATURE_COUNTER_COALESCE_MS", 500, minimum=0)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("agoras/", include("agora.urls")),
     path("deliberation/", include("deliberation.urls")),
     path("signer/", include("manifesto.signatures.urls")),
+    path("vote/", include("deliberation.adoption.urls")),
     path("", include("deliberation.contributions.urls")),
     path("manifeste/<slug:slug>/redaction/", include("deliberation.editorial.urls")),
     path("", include("manifesto.urls")),

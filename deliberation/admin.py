@@ -6,6 +6,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from deliberation.models import AgoraPosition, Amendment, Comment, Support
 from manifesto.admin import ReadOnlyAdminMixin as ReadOnlyMixin
 
+from deliberation.adoption import admin as adoption_admin  # noqa: E402,F401  (the votes, never the ballots)
+
 
 @admin.register(Amendment)
 class AmendmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):

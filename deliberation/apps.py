@@ -25,3 +25,9 @@ class DeliberationConfig(AppConfig):
         from deliberation import stage_outputs
 
         stage_outputs.register()
+        # The adoption vote's result and the signing call on the manifesto's page.
+        from deliberation.adoption import panels as adoption_panels  # noqa: F401
+        # The vote on the public timeline, and the guard against going back over it.
+        from deliberation.adoption import stage_outputs as adoption_stage_outputs
+
+        adoption_stage_outputs.register()

@@ -257,4 +257,5 @@ class Projection(models.Model):
         return f"{self.session} → {self.amendment_id or '—'}"
 
 
+from deliberation.adoption.models import AdoptionVote, Ballot, Turnout, Voter  # noqa: F401  (the adoption vote)
 from deliberation.contributions.models import Contribution, ContributionComment, ContributionLink, ContributionSupport, Contributor  # noqa: E402,F401

@@ -22,6 +22,7 @@ class RetentionReport:
     pending_signatures_deleted: int
     registrations_deleted: int
     participants_erased: int
+    voter_rolls_deleted: int = 0
 
     def lines(self) -> list[str]:
         return [
@@ -29,6 +30,7 @@ class RetentionReport:
             f"unconfirmed signatures deleted: {self.pending_signatures_deleted}",
             f"agora registrations deleted: {self.registrations_deleted}",
             f"live-session participants erased: {self.participants_erased}",
+            f"adoption-vote voters deleted: {self.voter_rolls_deleted}",
         ]
 
 
@@ -45,7 +47,11 @@ def apply_retention(*, now=None) -> RetentionReport:
             participant = Participant.objects.select_for_update().select_related("session__agora").get(pk=participant_id)
             erase_locked(participant)
             erased += 1
+    from deliberation.adoption.services import delete_expired_rolls
+
+    voters = delete_expired_rolls(now=now)
     return RetentionReport(
+        voter_rolls_deleted=voters,
         signatures_anonymised=signatures.anonymised,
         pending_signatures_deleted=signatures.deleted_pending,
         registrations_deleted=registrations,

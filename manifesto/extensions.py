@@ -2,7 +2,7 @@
 
 An app registers, from its AppConfig.ready, a function `panel(request, clause) -> str` (HTML it
 rendered itself, user text escaped); the clause page shows every panel after the text. Likewise
-`manifesto_panel(request, manifesto) -> str` for the reading page, shown before the text.
+`manifesto_panel(request, manifesto) -> str` for the manifesto's page (empty string: no panel).
 """
 
 from collections.abc import Callable
@@ -25,13 +25,14 @@ def render_clause_panels(request, clause) -> list[SafeString]:
 
 
 def manifesto_panel(render: Callable) -> Callable:
+    """Register `render(request, manifesto) -> str`, shown on the manifesto's page above the text."""
     if render not in _manifesto_panels:
         _manifesto_panels.append(render)
     return render
 
 
 def render_manifesto_panels(request, manifesto) -> list[SafeString]:
-    return [mark_safe(render(request, manifesto)) for render in _manifesto_panels]
+    return [mark_safe(html) for html in (render(request, manifesto) for render in _manifesto_panels) if html]
 
 
 # Links that other apps add to the manifesto's navigation: fn(request, manifesto) -> (label, url) or None.

@@ -113,14 +113,17 @@ def home(request):
 
 
 def read(request, slug):
-    manifesto = get_object_or_404(Manifesto, slug=slug)
+    manifesto = get_object_or_404(Manifesto.objects.select_related("signature_campaign__version"), slug=slug)
+    campaign = getattr(manifesto, "signature_campaign", None)
     context = {
         "manifesto": manifesto,
         "sections": selectors.reading_sections(manifesto=manifesto),
         "can_edit": permissions.can_edit_text(request.user, manifesto),
         "latest_version": manifesto.versions.order_by("-number").first(),
-        "timeline": stages.timeline(manifesto),
+        # Once a version is final (proclaimed, open to signature), the page shows exactly that text.
+        "final_version": campaign.version if campaign is not None else None,
         "panels": extensions.render_manifesto_panels(request, manifesto),
+        "timeline": stages.timeline(manifesto),
     }
     return render(request, "manifesto/read.html", context)
 

@@ -170,6 +170,34 @@ SIGNATURE_EVENTS: dict[str, Shape] = _shapes(
     signatures__count={"manifesto_id": int, "count": int, "goal": (int, NONE)},
 )
 
+# ---------------------------------------------------------------- events: the adoption vote (deliberation)
+# Nothing here ever says who voted what: while the vote is open only the turnout is sent, and the
+# results come once, at close. QUESTION_RESULT = {"key": "texte" | "article-12", "label": str,
+# "pour": int, "contre": int, "abstention": int (weighted voices), "ballots": int, "adopted": bool}.
+TURNOUT = {"voted": int, "roll": int, "weight_voted": int, "weight_total": int}
+ADOPTION_EVENTS: dict[str, Shape] = _shapes(
+    adoption__opened={
+        "vote_id": int,
+        "title": str,
+        "version": int,
+        "fingerprint": str,
+        "closes_at": str,
+        "per_article": bool,
+        "majority": str,
+        "quorum_percent": int,
+        "roll": int,
+    },
+    adoption__turnout={"vote_id": int, "turnout": dict},  # turnout: TURNOUT
+    adoption__closed={
+        "vote_id": int,
+        "turnout": dict,  # TURNOUT
+        "quorum_reached": bool,
+        "adopted": bool,
+        "questions": list,  # QUESTION_RESULT, the whole text first
+    },
+    adoption__proclaimed={"vote_id": int, "version": int, "fingerprint": str},
+)
+
 # ---------------------------------------------------------------- events: open contributions (deliberation)
 # CONTRIBUTION is what everyone may see. A hidden contribution is sent with "hidden": true and
 # empty title, text and author; its author and the moderators read it over HTTP. session_id: the
@@ -221,6 +249,7 @@ EVENTS: dict[str, Shape] = {
     **AGORA_EVENTS,
     **DELIBERATION_EVENTS,
     **SIGNATURE_EVENTS,
+    **ADOPTION_EVENTS,
     **STAGE_EVENTS,
     **CONTRIBUTION_EVENTS,
 }

@@ -9,6 +9,7 @@ from django.db import transaction
 from agora import demo as agora_demo
 from deliberation import demo as deliberation_demo
 from deliberation import demo_collective
+from deliberation.adoption import demo as adoption_demo
 from deliberation.contributions import demo as contributions_demo
 from manifesto import demo as manifesto_demo
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             )
             editor = collective.manifesto.collective.exclude(pk=text.organiser.pk).order_by("pk").first() or text.organiser
             contributions = contributions_demo.load(manifesto=collective.manifesto, organiser=text.organiser, editor=editor)
+            # Last: the adoption vote freezes the text as it stands after the contributions.
+            vote = adoption_demo.load(manifesto=collective.manifesto, organiser=text.organiser)
         self.stdout.write(self.style.SUCCESS(f"Manifeste de démonstration : {text.manifesto.title}"))
         self.stdout.write(f"Agora de démonstration : {agora.title} (/agoras/{agora.slug}/)")
         self.stdout.write(f"Amendements de démonstration : {amendments}")
@@ -35,6 +38,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Contributions : {contributions} (/manifeste/{collective.manifesto.slug}/contributions/), "
             f"étapes sur la page du manifeste"
+        )
+        self.stdout.write(
+            f"  Vote d'adoption : {vote.title} (/vote/{collective.manifesto.slug}/{vote.pk}/resultats/)"
         )
         for demo_agora in collective.agoras:
             self.stdout.write(f"  {demo_agora.title} : bilan /agoras/{demo_agora.slug}/bilan/")
