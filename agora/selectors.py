@@ -55,6 +55,11 @@ def online_session(manifesto) -> LiveSession | None:
     )
 
 
+def open_session_of(agora: Agora) -> LiveSession | None:
+    """The agora's open live session: there is at most one (services.open_session refuses a second)."""
+    return agora.sessions.filter(closed_at__isnull=True).order_by("-opened_at", "-pk").first()
+
+
 def normalise_code(code: str) -> str:
     return "".join(ch for ch in (code or "").upper() if ch.isalnum())
 

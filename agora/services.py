@@ -36,6 +36,16 @@ class SessionClosed(ServiceError):
     default_message = gettext_lazy("Cette séance est close.")
 
 
+class SessionAlreadyOpen(ServiceError):
+    """An agora runs one live session at a time: the facilitator resumes the open one."""
+    code = "session_already_open"
+    default_message = gettext_lazy("Une séance est déjà ouverte pour cette agora : reprenez-la ou closez-la d'abord.")
+
+    def __init__(self, session: LiveSession, message=None):
+        self.session = session
+        super().__init__(message)
+
+
 class NotFound(ServiceError):
     code = "not_found"
 
@@ -141,6 +151,11 @@ def open_session(*, actor, agora: Agora, clause_ids: list[int] | None = None) ->
     clauses = list(Clause.objects.filter(manifesto_id=agora.manifesto_id, pk__in=clause_ids or []))
     if clause_ids and len(clauses) != len(set(clause_ids)):
         raise InvalidInput(_("Certains articles choisis n'appartiennent pas à ce manifeste."))
+    # Lock the agora row so two facilitators clicking "Ouvrir" together cannot both open one.
+    Agora.objects.select_for_update().filter(pk=agora.pk).first()
+    already = selectors.open_session_of(agora)
+    if already is not None:
+        raise SessionAlreadyOpen(already)
     for _attempt in range(10):
         code = new_code()
         if not LiveSession.objects.filter(code=code).exists():

@@ -122,6 +122,7 @@ def detail(request, slug):
         "form": form,
         "is_facilitator": is_facilitator,
         "sessions": agora.sessions.order_by("-opened_at") if is_facilitator else [],
+        "open_session": selectors.open_session_of(agora) if is_facilitator else None,
         "registrations": agora.registrations.all() if is_facilitator else [],
         "sections": agora.manifesto.sections.prefetch_related("clauses") if is_facilitator else [],
     })
@@ -156,6 +157,9 @@ def open_session(request, slug):
     clause_ids = [int(v) for v in request.POST.getlist("clauses") if v.isdigit()]
     try:
         session = services.open_session(actor=request.user, agora=agora, clause_ids=clause_ids)
+    except services.SessionAlreadyOpen as exc:
+        messages.info(request, _("Une séance est déjà ouverte pour cette agora : la voici, reprenez-la."))
+        return redirect("agora:console", pk=exc.session.pk)
     except ServiceError as exc:
         refuse_if_forbidden(exc)
         messages.error(request, exc.message)
@@ -249,9 +253,14 @@ def control_queue(request, pk):
 
 
 @login_required
-@require_POST
 def control_close(request, pk):
-    return _control(request, pk, lambda s: services.close_session(actor=request.user, session=s))
+    """Closing ends the session for everyone: a page says so and asks to confirm (works without JS)."""
+    session = _facilitated_session(request, pk)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        return _control(request, pk, lambda s: services.close_session(actor=request.user, session=s))
+    return render(request, "agora/close_confirm.html", {
+        "session": session, "agora": session.agora, "presence_count": selectors.presence_count(session.pk),
+    })
 
 
 # ------------------------------------------------------------------------- online proposals between agoras

@@ -110,6 +110,12 @@ def comment(ctx: CommandContext, data: dict) -> dict:
 # ------------------------------------------------------------------------- facilitators
 
 
+@command("session.show_amendment", roles={"facilitator"})
+def show_amendment(ctx: CommandContext, data: dict) -> dict:
+    amendment = services.show_amendment(actor=actor_of(ctx), session=ctx.session, amendment_id=data["amendment_id"])
+    return {"amendment_id": amendment.pk if amendment is not None else None}
+
+
 @command("amendment.accept", roles={"facilitator"})
 def accept(ctx: CommandContext, data: dict) -> dict:
     try:
@@ -181,6 +187,7 @@ def reopen(ctx: CommandContext, data: dict) -> dict:
 
 
 registry.live_page_part("deliberation/_live_amendments.html")
+registry.live_page_part("deliberation/_projected_amendment.html")
 registry.live_page_part("deliberation/_erase_me.html")
 
 

@@ -243,5 +243,19 @@ class Comment(models.Model):
         if self.author_user_id:
             return self.author_user.get_full_name() or self.author_user.get_username()
         return str(_("anonyme"))
+
+
+class Projection(models.Model):
+    """What the projector of a live session shows besides the article: the amendment the
+    facilitator put on screen (session.show_amendment), or none."""
+
+    session = models.OneToOneField("agora.LiveSession", on_delete=models.CASCADE, related_name="projection")
+    amendment = models.ForeignKey(Amendment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    shown_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.session} → {self.amendment_id or '—'}"
+
+
 from deliberation.adoption.models import AdoptionVote, Ballot, Turnout, Voter  # noqa: F401  (the adoption vote)
 from deliberation.contributions.models import Contribution, ContributionComment, ContributionLink, ContributionSupport, Contributor  # noqa: E402,F401

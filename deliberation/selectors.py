@@ -11,7 +11,7 @@ from deliberation.models import Amendment, AmendmentKind, AmendmentState, Commen
 from deliberation.permissions import Actor, can_moderate, can_view_amendment, is_author
 from manifesto import lines
 from manifesto import selectors as text_selectors
-from manifesto.diff import render_diff
+from manifesto.diff import render_diff, word_diff
 from manifesto.merge import three_way_merge
 from manifesto.disclosure import publishable_groups
 from manifesto.services import in_site_language
@@ -356,3 +356,22 @@ def line_citation(amendment: Amendment, numbering: lines.NumberedText | None = N
     else:
         span = lines.cited_lines(block, base_text=amendment.base_text, proposed_text=amendment.text, current_text=clause.text)
     return _("article %(number)s, %(lines)s") % {"number": clause.number, "lines": lines.format_range(*span)}
+
+
+def projected(amendment: Amendment | None, session_id: int) -> dict:
+    """The projector's view of the amendment on screen: its public data, the agora's publishable
+    tally (totals and ESS-family breakdown) and the word diff as chunks for the client to render."""
+    if amendment is None:
+        return {"session_id": session_id, "amendment": None, "totals": empty_totals(), "by_family": {}, "chunks": []}
+    data = public_data(amendment)
+    totals, by_family = support_totals(amendment)
+    chunks = [] if data["hidden"] else [[c.op, c.text] for c in word_diff(amendment.base_text, amendment.text)]
+    return {"session_id": session_id, "amendment": data, "totals": totals, "by_family": by_family, "chunks": chunks}
+
+
+def shown_amendment(session) -> Amendment | None:
+    """The amendment the facilitator put on the session's projector, if any."""
+    from deliberation.models import Projection
+
+    projection = Projection.objects.filter(session=session).select_related("amendment").first()
+    return projection.amendment if projection is not None else None

@@ -672,3 +672,31 @@ def set_decision_mode(*, actor, manifesto: Manifesto, decision_mode: str) -> Man
         data={"decision_mode": decision_mode, "label": in_site_language(DecisionMode(decision_mode).label)},
     )
     return manifesto
+
+
+@transaction.atomic
+def show_amendment(*, actor: Actor, session: LiveSession, amendment_id: int | None) -> Amendment | None:
+    """The facilitator puts an amendment of this manifesto on the session's projector (None clears it).
+
+    Journals `session.amendment_shown` with what the projector draws, so a projector that
+    reconnects or reloads shows the same thing (the page renders `selectors.shown_amendment`).
+    """
+    from deliberation.models import Projection
+
+    if not permissions.can_moderate_session(actor, session):
+        raise PermissionDenied(_("Seul·es les animateur·rices de cette agora peuvent choisir ce que montre la projection."))
+    session = LiveSession.objects.select_for_update().select_related("agora").get(pk=session.pk)
+    if session.closed_at is not None:
+        raise InvalidInput(_("Cette séance est close."))
+    amendment = None
+    if amendment_id is not None:
+        amendment = Amendment.objects.filter(pk=amendment_id, manifesto_id=session.agora.manifesto_id).first()
+        if amendment is None or amendment.state == AmendmentState.HIDDEN:
+            raise InvalidInput(_("Cet amendement n'existe pas ou ne peut pas être projeté."))
+    Projection.objects.update_or_create(session=session, defaults={"amendment": amendment})
+    record_event(
+        manifesto_id=session.agora.manifesto_id,
+        type="session.amendment_shown",
+        data=selectors.projected(amendment, session.pk),
+    )
+    return amendment

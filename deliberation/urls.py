@@ -19,5 +19,6 @@ urlpatterns = [
     path("seances/<int:session_pk>/proposer/", views.propose, name="propose"),
     path("seances/<int:session_pk>/moderation/", views.moderation, name="moderation"),
     path("seances/<int:session_pk>/fusionner/", views.merge, name="merge"),
+    path("seances/<int:session_pk>/projeter/", views.show_on_projector, name="show_on_projector"),
     path("seances/<int:session_pk>/effacer-mon-nom/", views.erase_me, name="erase_me"),
 ]

@@ -120,6 +120,7 @@ def moderation(request, session_pk):
         "queue": selectors.moderation_queue(session),
         "merge_form": forms.MergeForm(amendments=open_amendments),
         "reason_form": forms.ReasonForm(),
+        "shown_id": getattr(selectors.shown_amendment(session), "pk", None),
     }
     return render(request, "deliberation/moderation.html", context)
 
@@ -392,3 +393,24 @@ def erase_me(request, session_pk):
     erasure.erase_participant(actor=None, participant=participant, own=True)
     messages.success(request, _("Votre nom est effacé de cette séance. Vos propositions et soutiens restent, sans votre nom."))
     return redirect("agora:room", pk=session.pk)
+
+
+@require_POST
+def show_on_projector(request, session_pk):
+    """The no-JavaScript path of session.show_amendment: put an amendment on the projector, or clear it."""
+    session, actor = _session(request, session_pk)
+    if not permissions.can_moderate_session(actor, session):
+        raise Http404
+    raw = request.POST.get("amendment_id", "")
+    try:
+        shown = services.show_amendment(actor=actor, session=session,
+                                        amendment_id=int(raw) if raw.isdigit() else None)
+    except ServiceError as error:
+        refuse_if_forbidden(error)
+        messages.error(request, error.message)
+    else:
+        if shown is None:
+            messages.success(request, _("La projection ne montre plus d'amendement."))
+        else:
+            messages.success(request, _("Amendement n° %(number)s à l'écran.") % {"number": shown.number})
+    return redirect("deliberation:moderation", session_pk=session.pk)

@@ -204,6 +204,10 @@ DELIBERATION_EVENTS: dict[str, Shape] = _shapes(
         "by_family": MapOf(SUPPORT_TOTALS),
     },
     comment__added={"comment": COMMENT, "session_id": (int, NONE)},
+    # The amendment on the projector (null: none). amendment: AMENDMENT; totals: SUPPORT_TOTALS;
+    # by_family: publishable {family: SUPPORT_TOTALS}; chunks: [[op, text]], op equal|insert|delete.
+    session__amendment_shown={"session_id": int, "amendment": (dict, NONE), "totals": SUPPORT_TOTALS,
+                              "by_family": MapOf(SUPPORT_TOTALS), "chunks": list},
 )
 
 # ---------------------------------------------------------------- events: signatures (manifesto)
@@ -335,6 +339,7 @@ DELIBERATION_COMMANDS: dict[str, Shape] = _shapes(
     support__set={"amendment_id": int, "value": str},  # pour | contre | abstention
     comment__add={"amendment_id": int, "stance": str, "text": str},  # stance: pour | contre
     # facilitators
+    session__show_amendment={"amendment_id": (int, NONE)},  # null clears the projector
     amendment__accept={"amendment_id": int, "resolved_text": (str, NONE), "expected_revision": (int, NONE)},
     amendment__reject={"amendment_id": int, "reason": str},
     amendment__mark_duplicate={"amendment_id": int, "duplicate_of": int},

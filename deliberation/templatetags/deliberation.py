@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import json_script
+from django.utils.translation import gettext as _
 
 from deliberation.words import js_words
 
@@ -33,3 +34,29 @@ def outcome(amendment, public=True, show_positions=True):
         "positions": positions,
         "withdrawn": amendment.state == "withdrawn",
     }
+
+
+@register.simple_tag
+def projected_amendment(session):
+    """What the projector shows of the amendment on screen (selectors.projected), with family labels."""
+    from deliberation import selectors
+    from manifesto.models import EssFamily
+
+    shown = selectors.projected(selectors.shown_amendment(session), session.pk)
+    labels = dict(EssFamily.choices)
+    shown["families"] = [
+        {"code": code, "label": labels.get(code, code or _("Non précisée")), **counts, **_bar(counts)}
+        for code, counts in shown["by_family"].items()
+    ]
+    shown["family_labels"] = {**{code: str(label) for code, label in labels.items()}, "": _("Non précisée")}
+    return shown
+
+
+def _bar(counts: dict) -> dict:
+    """Widths (percent) and offsets of a stacked pour / contre / abstention bar drawn in SVG
+    (attributes, not inline styles: the Content-Security-Policy forbids those)."""
+    total = sum(counts.values()) or 1
+    pour = round(100 * counts["pour"] / total, 1)
+    contre = round(100 * counts["contre"] / total, 1)
+    return {"total": sum(counts.values()), "pour_w": pour, "contre_x": pour, "contre_w": contre,
+            "abst_x": round(pour + contre, 1), "abst_w": round(max(0.0, 100 - pour - contre), 1)}

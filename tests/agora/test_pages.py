@@ -91,6 +91,9 @@ def test_facilitator_forms_without_javascript(client, live_session, facilitator,
     assert participant.removed_at is not None
     client.post(base + "/fermer/")
     live_session.refresh_from_db()
+    assert live_session.closed_at is None, "closing without the confirmation closes nothing"
+    client.post(base + "/fermer/", {"confirm": "1"})
+    live_session.refresh_from_db()
     assert live_session.closed_at is not None
     journal_events(live_session.agora.manifesto)
 

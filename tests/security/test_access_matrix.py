@@ -48,6 +48,7 @@ PRIVATE = {
     "deliberation:reopen": FACILITATORS,
     "deliberation:moderation": FACILITATORS,
     "deliberation:merge": FACILITATORS,
+    "deliberation:show_on_projector": FACILITATORS,
     "deliberation:propose": PARTICIPANTS,
     "deliberation:support": PARTICIPANTS,
     "deliberation:comment": PARTICIPANTS,
