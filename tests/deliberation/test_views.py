@@ -271,5 +271,5 @@ def test_admin_lists_amendments_read_only(client, organiser, live_session, parti
     client.force_login(organiser)
     page = client.get("/admin/deliberation/amendment/")
     html = page.content.decode()
-    assert page.status_code == 200 and '<th class="field-number">' in html and "1 amendement" in html
+    assert page.status_code == 200 and "Amendement n° 1" in html and "1 amendement" in html
     assert client.get("/admin/deliberation/amendment/add/").status_code == 403
