@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
-STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "css" / "pdf.css"
+STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "pdf.css"
 CACHE_SECONDS = 24 * 3600
 
 
