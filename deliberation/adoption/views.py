@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from deliberation.adoption import forms, permissions, roll, selectors, services
 from deliberation.adoption.errors import AlreadyVoted, InvalidVoteLink, PermissionDenied, ServiceError
 from deliberation.adoption.models import AdoptionVote, VoteState
+from manifesto import selectors as text_selectors
 from manifesto.models import Manifesto
 
 
@@ -276,7 +277,8 @@ def ballot(request, token):
         return _private(render(request, "deliberation/adoption/invalid_link.html", {"message": error.message}, status=404))
     vote = voter.vote
     form = forms.BallotForm(request.POST or None, vote=vote, initial={"fingerprint": vote.version.fingerprint})
-    context = {"vote": vote, "manifesto": vote.manifesto, "version": vote.version, "voter": voter, "form": form, **_public_context(vote)}
+    context = {"vote": vote, "manifesto": vote.manifesto, "version": vote.version, "voter": voter, "form": form,
+               "numbering": text_selectors.version_numbering(vote.version), **_public_context(vote)}
     if request.method == "POST" and form.is_valid():
         try:
             code = services.cast_ballot(token=token, fingerprint=form.cleaned_data["fingerprint"], choices=form.choices())

@@ -135,8 +135,11 @@ def test_one_voice_each_changed_not_doubled(in_contributions, participant, live_
 def test_the_same_browser_in_two_sessions_has_one_voice(in_contributions, participant, live_session, agora, facilitator):
     from agora import services as agora_services
 
+    from tests.factories import make_agora
+
     contribution = post(as_participant(participant), in_contributions)
-    second_session = agora_services.open_session(actor=facilitator, agora=agora)
+    other_agora = make_agora(manifesto=agora.manifesto, facilitators=[facilitator], title="Agora de Rennes")
+    second_session = agora_services.open_session(actor=facilitator, agora=other_agora)  # one open session per agora
     same_person = agora_services.join(session=second_session, display_name="Amina bis")
     same_person.browser_key = participant.browser_key
     same_person.save()
