@@ -30,6 +30,9 @@ n = int(sys.argv[1])
 agora = Agora.objects.get(slug="agora-lille")
 facilitator = get_user_model().objects.get(username="animateur")
 clause = agora.manifesto.clauses.order_by("number").first()
+from agora.models import LiveSession
+for earlier in LiveSession.objects.filter(agora=agora, closed_at__isnull=True):  # one open session per agora
+    services.close_session(actor=facilitator, session=earlier)
 session = services.open_session(actor=facilitator, agora=agora, clause_ids=[clause.pk])
 services.set_phase(actor=facilitator, session=session, phase=Phase.PROPOSALS)
 people = [services.join(session=session, display_name=f"P{i}", organisation="", ess_family="cooperative") for i in range(n)]
