@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import websockets  # noqa: E402
 
 from many_rooms import start_daphne  # noqa: E402
-from room_broadcast import BASELINE_SERVER, percentile, pinned, stop  # noqa: E402
-from tests.server import free_port, manage, server_env  # noqa: E402
+from room_broadcast import percentile, start_baseline_server, stop  # noqa: E402
+from tests.server import manage, server_env  # noqa: E402
 
 CLIENT_CORES = {1}
 
@@ -104,18 +104,8 @@ async def storm(targets: list[tuple[str, dict, str]], within: float, hello: str 
 
 
 async def baseline(n: int, within: float) -> dict:
-    port = free_port()
-    process = subprocess.Popen(pinned([sys.executable, "-c", BASELINE_SERVER, str(port)]), cwd=ROOT)
+    url, process = await start_baseline_server()
     try:
-        url = f"ws://127.0.0.1:{port}/"
-        for _ in range(600):
-            try:
-                async with websockets.connect(url) as probe:
-                    await probe.send("probe")
-                    await probe.recv()
-                break
-            except OSError:
-                await asyncio.sleep(0.1)
         return await storm([(url, {}, "http://127.0.0.1")] * n, within, hello="hello")
     finally:
         stop(process)

@@ -268,19 +268,25 @@ async def bench_live(mode: str, n: int, events: int, rate: float, redis_url: str
         return result
 
 
-async def bench_baseline(n: int, events: int, rate: float) -> dict:
+async def start_baseline_server() -> tuple[str, subprocess.Popen]:
+    """The raw `websockets` broadcast server of the baseline, once it answers: (url, process)."""
     port = free_port()
     process = subprocess.Popen(pinned([sys.executable, "-c", BASELINE_SERVER, str(port)]), cwd=ROOT)
+    url = f"ws://127.0.0.1:{port}/"
+    for _ in range(600):
+        try:
+            async with websockets.connect(url) as probe:
+                await probe.send("probe")
+                await probe.recv()
+            break
+        except OSError:
+            await asyncio.sleep(0.1)
+    return url, process
+
+
+async def bench_baseline(n: int, events: int, rate: float) -> dict:
+    url, process = await start_baseline_server()
     try:
-        url = f"ws://127.0.0.1:{port}/"
-        for _ in range(600):
-            try:
-                async with websockets.connect(url) as probe:
-                    await probe.send("probe")
-                    await probe.recv()
-                break
-            except OSError:
-                await asyncio.sleep(0.1)
         control = await websockets.connect(url)
         await control.send("control")
         frame = '{"type":"session.timer_changed","seq":%d,"data":{"session_id":1,"ends_at":"2026-11-24T23:00:00+00:00","seconds":%d}}'
