@@ -24,17 +24,48 @@ class Chunk:
 
 
 def word_diff(old: str, new: str) -> list[Chunk]:
-    """The chunks that turn `old` into `new`, word by word; a replacement is a delete then an insert."""
+    """The chunks that turn `old` into `new`, word by word; a replacement is a delete then an insert.
+
+    A run of spaces (or a lone punctuation-free separator) left equal between two changes is
+    folded into them, so "le grand chat" → "la petite souris" reads as one deletion then one
+    insertion rather than a staircase of del/ins pairs around each space.
+    """
     a, b = tokenize(old), tokenize(new)
-    chunks: list[Chunk] = []
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    # Spaces are junk to the matcher: a match can't start on a lone space, so words anchor it.
+    matcher = difflib.SequenceMatcher(isjunk=str.isspace, a=a, b=b, autojunk=False)
+    opcodes = matcher.get_opcodes()
+    # Each region is either ("equal", text) or ("change", deleted, inserted).
+    regions: list[list] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
-            chunks.append(Chunk("equal", "".join(a[i1:i2])))
-        if tag in ("delete", "replace"):
-            chunks.append(Chunk("delete", "".join(a[i1:i2])))
-        if tag in ("insert", "replace"):
-            chunks.append(Chunk("insert", "".join(b[j1:j2])))
+            text = "".join(a[i1:i2])
+            between_changes = 0 < index < len(opcodes) - 1 and regions and regions[-1][0] == "change"
+            if between_changes and text.isspace():
+                regions[-1][1] += text
+                regions[-1][2] += text
+            else:
+                regions.append(["equal", text])
+            continue
+        deleted = "".join(a[i1:i2]) if tag in ("delete", "replace") else ""
+        inserted = "".join(b[j1:j2]) if tag in ("insert", "replace") else ""
+        if regions and regions[-1][0] == "change":
+            regions[-1][1] += deleted
+            regions[-1][2] += inserted
+        else:
+            regions.append(["change", deleted, inserted])
+    chunks: list[Chunk] = []
+    for region in regions:
+        if region[0] == "equal":
+            chunks.append(Chunk("equal", region[1]))
+            continue
+        deleted, inserted = region[1], region[2]
+        if deleted == inserted:  # only folded spaces: nothing changed here
+            chunks.append(Chunk("equal", deleted))
+            continue
+        if deleted:
+            chunks.append(Chunk("delete", deleted))
+        if inserted:
+            chunks.append(Chunk("insert", inserted))
     return chunks
 
 
@@ -66,7 +97,7 @@ def _diff_key(old: str, new: str) -> str:
     digest.update(old.encode("utf-8"))
     digest.update(b"\x00")
     digest.update(new.encode("utf-8"))
-    return "diff:v1:" + digest.hexdigest()
+    return "diff:v2:" + digest.hexdigest()
 
 
 def render_diffs(pairs: list[tuple[str, str]]) -> list[SafeString]:

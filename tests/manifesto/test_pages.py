@@ -83,8 +83,7 @@ def test_clause_page_shows_each_revision_with_who_reason_and_word_diff(client, o
     html = client.get(url("clause", clause.manifesto, number=clause.number)).content.decode()
     assert "Agora de Lyon" in html
     assert "Odile" in html
-    assert "<del>première</del>" in html
-    assert "<ins>amendée</ins>" in html
+    assert "<del>première </del>rédaction<ins> amendée</ins>" in html
     assert html.count('class="history-entry"') == 2  # created, then changed
 
 
