@@ -15,4 +15,9 @@ urlpatterns = [
     path("manifeste/<slug:slug>/positions.csv", views.positions_csv, name="positions_csv"),
     path("signer/<slug:slug>/signataires.csv", views.signatories_csv, name="signatories_csv"),
     path("signer/<slug:slug>/signataires.pdf", views.signatories_pdf, name="signatories_pdf"),
+    path("manifeste/<slug:slug>/contributions.csv", views.contributions_csv, name="contributions_csv"),
+    path("manifeste/<slug:slug>/chiffres/", views.figures, name="figures"),
+    path("agoras/<slug:slug>/liasse.pdf", views.booklet_pdf, name="booklet_pdf"),
+    path("agoras/<slug:slug>/bilan.pdf", views.report_pdf, name="report_pdf"),
+    path("vote/<slug:slug>/<int:pk>/resultats.pdf", views.vote_results_pdf, name="vote_results_pdf"),
 ]
