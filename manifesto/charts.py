@@ -225,10 +225,10 @@ def timeline(*, chart_id: str, title: str, description: str, items: list[Timelin
             return label_width + room * (day - first).days / span
 
         body.append(f'<line x1="{label_width}" x2="{width - right}" y1="{top - 8}" y2="{top - 8}" stroke="#999"/>')
-        for tick in _month_ticks(first, last):
+        for tick, tick_label in _ticks(first, last):
             x = x_of(tick)
             body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 12}" y2="{height - 6}" stroke="#e3e3e3"/>')
-            body.append(_text(x, top - 14, tick.strftime("%m/%Y"), anchor="middle", size=10, fill="#555"))
+            body.append(_text(x, top - 14, tick_label, anchor="middle", size=11, fill="#555"))
         if today:
             x = x_of(today)
             body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 8}" y2="{height - 6}" stroke="{PALETTE[1]}" stroke-dasharray="4 3"/>')
@@ -248,12 +248,19 @@ def timeline(*, chart_id: str, title: str, description: str, items: list[Timelin
     )
 
 
-def _month_ticks(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """First days of months between the two dates, thinned to at most six."""
-    ticks, day = [], first.replace(day=1)
-    while day <= last:
-        if day >= first:
-            ticks.append(day)
-        day = (day + datetime.timedelta(days=32)).replace(day=1)
+def _ticks(first: datetime.date, last: datetime.date) -> list[tuple[datetime.date, str]]:
+    """Dated ticks for the axis: Mondays over two months or less, else first days of months; six at most."""
+    ticks: list[tuple[datetime.date, str]] = []
+    if (last - first).days <= 62:
+        day = first + datetime.timedelta(days=-first.weekday() % 7)
+        while day <= last:
+            ticks.append((day, day.strftime("%d/%m")))
+            day += datetime.timedelta(days=7)
+    else:
+        day = first.replace(day=1)
+        while day <= last:
+            if day >= first:
+                ticks.append((day, day.strftime("%m/%Y")))
+            day = (day + datetime.timedelta(days=32)).replace(day=1)
     step = max(1, -(-len(ticks) // 6))
     return ticks[::step]

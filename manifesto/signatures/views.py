@@ -209,8 +209,8 @@ def public_list(request, slug):
         "by_family": [(families.get(code, code), n) for code, n in totals["by_family"]],
         "by_territory": [(territory_label(code), n) for code, n in totals["by_territory"]],
         "states": selectors.state_counts(manifesto_id=campaign.manifesto_id),
-        "over_time": charts.over_time(manifesto_id=campaign.manifesto_id),
-        "by_territory": charts.by_territory(manifesto_id=campaign.manifesto_id),
+        "chart_over_time": charts.over_time(manifesto_id=campaign.manifesto_id),
+        "chart_by_territory": charts.by_territory(manifesto_id=campaign.manifesto_id),
         **_counter_context(campaign),
     }
     return render(request, "signatures/list.html", context)
