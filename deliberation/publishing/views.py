@@ -19,7 +19,7 @@ from manifesto import services as text_services
 from manifesto.models import Manifesto
 from manifesto.signatures import charts as signature_charts
 from manifesto.signatures import selectors as signature_selectors
-from deliberation.publishing.exports import tables
+from deliberation.publishing.exports import odt, tables
 from deliberation.publishing.exports import text as text_exports
 from deliberation.publishing.pdf import documents
 
@@ -70,6 +70,14 @@ def text_html(request, slug, number=None):
     body = text_exports.html(content, heading=heading, fingerprint=fingerprint)
     # Inline: a page like any other (no script, no outside resource); the link offers to save it.
     return _download(body, "text/html; charset=utf-8", _name(manifesto, version, "html"), inline=True)
+
+
+@require_GET
+def text_odt(request, slug, number=None):
+    manifesto, version = _text(slug, number)
+    content, heading, fingerprint = _content(manifesto, version)
+    body = odt.odt(content, heading=heading, fingerprint=fingerprint)
+    return _download(body, "application/vnd.oasis.opendocument.text", _name(manifesto, version, "odt"))
 
 
 def _csv(rows, columns, filename: str) -> StreamingHttpResponse:
