@@ -88,6 +88,11 @@ def _nice_max(value: int) -> int:
     return 10 * magnitude
 
 
+def _fits(width: float) -> int:
+    """How many characters of a 13-pixel label fit in `width` (DejaVu Sans averages ~7.5 px)."""
+    return max(4, int((width - 10) / 7.5))
+
+
 def _legend(series: list[Series], x: float, y: float, width: float) -> tuple[list[str], float]:
     """Swatches with their labels, wrapped to `width`; returns the parts and the height used."""
     parts, cx, cy = [], x, y
@@ -114,7 +119,7 @@ def ranked_bars(*, chart_id: str, title: str, description: str, rows: list[tuple
     for i, (label, value) in enumerate(rows):
         y = top + i * (bar_height + gap)
         length = max(room * value / top_value, 2 if value else 0)
-        body.append(_text(label_width - 8, y + 14, plain(label, 28), anchor="end", full=label))
+        body.append(_text(label_width - 8, y + 14, plain(label, _fits(label_width)), anchor="end", full=label))
         body.append(f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" rx="2" fill="{colour}"/>')
         body.append(_text(label_width + length + 6, y + 14, str(value), weight="bold"))
     return Chart(
@@ -134,7 +139,7 @@ def stacked_bars(*, chart_id: str, title: str, description: str, rows: list[tupl
     body = list(legend)
     for i, (label, values) in enumerate(rows):
         y = top + i * (bar_height + gap)
-        body.append(_text(label_width - 8, y + 13, plain(label, 16), anchor="end", full=label))
+        body.append(_text(label_width - 8, y + 13, plain(label, _fits(label_width)), anchor="end", full=label))
         x = float(label_width)
         for s in series:
             n = values.get(s.key, 0)
@@ -234,7 +239,7 @@ def timeline(*, chart_id: str, title: str, description: str, items: list[Timelin
             body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 8}" y2="{height - 6}" stroke="{PALETTE[1]}" stroke-dasharray="4 3"/>')
         for i, item in enumerate(items):
             y = top + i * row + 8
-            body.append(_text(label_width - 10, y + 4, plain(item.label, 26), anchor="end", full=item.label))
+            body.append(_text(label_width - 10, y + 4, plain(item.label, _fits(label_width)), anchor="end", full=item.label))
             colour = PALETTE[6] if item.highlight else PALETTE[0]
             body.append(
                 f'<circle cx="{x_of(item.starts):.1f}" cy="{y}" r="6" fill="{colour}">'

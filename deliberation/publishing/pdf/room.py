@@ -119,6 +119,7 @@ def results_chart(results: dict):
         rows=rows,
         series=series,
         headers=[_("Question"), *[s.label for s in series], _("Total")],
+        label_width=170,
     )
 
 
