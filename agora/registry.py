@@ -109,3 +109,21 @@ def live_page_part(template_name: str) -> None:
 
 def live_page_parts() -> list[str]:
     return list(_page_parts)
+
+
+# ---------------------------------------------------------------- links on an agora's page
+#
+# Links that other apps add to an agora's public page (its report, its printable booklet):
+# fn(request, agora) -> list of (label, url). The page lists them under "Documents".
+
+_agora_links: list[Callable] = []
+
+
+def agora_links(fn: Callable) -> Callable:
+    if fn not in _agora_links:
+        _agora_links.append(fn)
+    return fn
+
+
+def links_for_agora(request, agora) -> list[tuple[str, str]]:
+    return [link for fn in _agora_links for link in fn(request, agora)]

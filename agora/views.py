@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agora import permissions, phases, registry, selectors, services
+from agora.charts import agoras_timeline
 from agora.forms import AgoraForm, JoinForm, OnlineJoinForm, RegistrationForm
 from agora.models import Agora, LiveSession
 from manifesto.errors import ServiceError, refuse_if_forbidden
@@ -79,6 +80,7 @@ def agenda(request):
     now = timezone.now()
     agoras = Agora.objects.select_related("manifesto").filter(is_online_space=False)
     return render(request, "agora/agenda.html", {
+        "timeline": agoras_timeline(agoras.order_by("starts_at", "pk")),
         "online": _online_proposals(request),
         "upcoming": agoras.filter(ends_at__gte=now).order_by("starts_at"),
         "past": agoras.filter(ends_at__lt=now).order_by("-starts_at"),
@@ -125,6 +127,7 @@ def detail(request, slug):
         "open_session": selectors.open_session_of(agora) if is_facilitator else None,
         "registrations": agora.registrations.all() if is_facilitator else [],
         "sections": agora.manifesto.sections.prefetch_related("clauses") if is_facilitator else [],
+        "documents": registry.links_for_agora(request, agora),
     })
 
 

@@ -33,3 +33,7 @@ class DeliberationConfig(AppConfig):
         adoption_stage_outputs.register()
         # The editorial desk's entry on the reading page, for members of the collective.
         from deliberation.editorial import panels as editorial_panels  # noqa: F401
+        # The figures page in the manifesto's navigation; the report and booklet on an agora's page.
+        from deliberation.publishing import links as publishing_links
+
+        publishing_links.register()

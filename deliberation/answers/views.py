@@ -15,6 +15,7 @@ from deliberation.answers import selectors
 from deliberation.answers.forms import AddMemberForm, DecisionModeForm
 from deliberation.errors import ServiceError
 from deliberation.permissions import Actor
+from deliberation.publishing import charts as publishing_charts
 from manifesto import permissions as manifesto_permissions
 from manifesto import services as text_services
 from manifesto.extensions import manifesto_panel
@@ -38,6 +39,8 @@ PROGRESS_EVENTS = [
 def agora_report(request, slug):
     agora = get_object_or_404(Agora.objects.select_related("manifesto"), slug=slug)
     context = selectors.agora_report(agora, Actor.of(request.user))
+    context["chart"] = publishing_charts.amendments_by_article(publishing_charts.agora_amendments(agora), chart_id="bilan-articles")
+    context["sessions"] = agora.sessions.order_by("opened_at", "pk")
     return render(request, "deliberation/answers/report.html", context)
 
 

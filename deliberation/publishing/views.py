@@ -6,14 +6,20 @@ personal data (manifesto.signatures).
 """
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from agora.charts import agoras_timeline, manifesto_agoras
+from agora.models import Agora
+from deliberation.adoption.models import AdoptionVote
+from deliberation.publishing import charts
+from deliberation.publishing.pdf import room
 from manifesto import services as text_services
 from manifesto.models import Manifesto
+from manifesto.signatures import charts as signature_charts
 from manifesto.signatures import selectors as signature_selectors
-from deliberation.publishing.exports import tables
+from deliberation.publishing.exports import odt, tables
 from deliberation.publishing.exports import text as text_exports
 from deliberation.publishing.pdf import documents
 
@@ -66,6 +72,14 @@ def text_html(request, slug, number=None):
     return _download(body, "text/html; charset=utf-8", _name(manifesto, version, "html"), inline=True)
 
 
+@require_GET
+def text_odt(request, slug, number=None):
+    manifesto, version = _text(slug, number)
+    content, heading, fingerprint = _content(manifesto, version)
+    body = odt.odt(content, heading=heading, fingerprint=fingerprint)
+    return _download(body, "application/vnd.oasis.opendocument.text", _name(manifesto, version, "odt"))
+
+
 def _csv(rows, columns, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(tables.stream(columns, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -103,3 +117,65 @@ def signatories_pdf(request, slug):
     campaign = _campaign(slug)
     pdf = documents.signatories_pdf(campaign.manifesto, campaign)
     return _download(pdf, "application/pdf", f"signataires-{campaign.manifesto.slug}.pdf", inline=True)
+
+
+# ----------------------------------------------------------------------------- the room's PDFs
+
+
+@require_GET
+def booklet_pdf(request, slug):
+    """The agora's public amendments for the room: `?seance=<id>` one session, `?article=<n>` one article."""
+    agora = get_object_or_404(Agora.objects.select_related("manifesto"), slug=slug)
+    session = None
+    session_id = request.GET.get("seance", "")
+    if session_id:
+        if not session_id.isdigit():
+            raise Http404(_("Cette séance n'existe pas dans cette agora."))
+        session = get_object_or_404(agora.sessions, pk=int(session_id))
+    article = request.GET.get("article", "")
+    if article and not article.isdigit():
+        raise Http404(_("Cet article n'existe pas."))
+    clause_number = int(article) if article else None
+    pdf = room.booklet_pdf(agora, session=session, clause_number=clause_number)
+    suffix = (f"-seance-{session.code}" if session else "") + (f"-article-{clause_number}" if clause_number else "")
+    return _download(pdf, "application/pdf", f"liasse-{agora.slug}{suffix}.pdf", inline=True)
+
+
+@require_GET
+def report_pdf(request, slug):
+    agora = get_object_or_404(Agora.objects.select_related("manifesto"), slug=slug)
+    return _download(room.report_pdf(agora), "application/pdf", f"bilan-{agora.slug}.pdf", inline=True)
+
+
+@require_GET
+def vote_results_pdf(request, slug, pk):
+    """Published at close, like the results page: before that, there is nothing to print."""
+    vote = get_object_or_404(AdoptionVote.objects.select_related("manifesto", "version"), manifesto__slug=slug, pk=pk)
+    if not vote.is_closed or vote.results is None:
+        raise Http404(_("Les résultats sont publiés à la clôture du vote."))
+    return _download(room.vote_results_pdf(vote), "application/pdf", f"resultats-vote-{vote.pk}.pdf", inline=True)
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+@require_GET
+def figures(request, slug):
+    """The movement in pictures: signatures, agoras, amendments; each chart with its table."""
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    campaign = signature_selectors.campaign_for(slug=slug)
+    context = {
+        "manifesto": manifesto,
+        "campaign": campaign,
+        "signatures_over_time": signature_charts.over_time(manifesto_id=manifesto.pk) if campaign else None,
+        "signatures_by_territory": signature_charts.by_territory(manifesto_id=manifesto.pk) if campaign else None,
+        "agoras": agoras_timeline(manifesto_agoras(manifesto)),
+        "amendments": charts.amendments_by_article(charts.manifesto_amendments(manifesto)),
+    }
+    return render(request, "publishing/figures.html", context)
+
+
+@require_GET
+def contributions_csv(request, slug):
+    manifesto = get_object_or_404(Manifesto, slug=slug)
+    return _csv(tables.contributions(manifesto), tables.CONTRIBUTION_COLUMNS, f"contributions-{manifesto.slug}.csv")

@@ -19,7 +19,7 @@ from manifesto import services as text_services
 from manifesto.errors import CampaignClosed, InvalidToken, RateLimited, ServiceError
 from manifesto.models import EssFamily, Manifesto, Signature, SignatureCampaign, SignatureState
 from manifesto.models.signatures import SIGNATURE_FAMILY_CHOICES
-from manifesto.signatures import forms, ratelimit, selectors, services
+from manifesto.signatures import charts, forms, ratelimit, selectors, services
 from manifesto.signatures.territories import TERRITORY_CHOICES, territory_label
 
 
@@ -209,6 +209,8 @@ def public_list(request, slug):
         "by_family": [(families.get(code, code), n) for code, n in totals["by_family"]],
         "by_territory": [(territory_label(code), n) for code, n in totals["by_territory"]],
         "states": selectors.state_counts(manifesto_id=campaign.manifesto_id),
+        "chart_over_time": charts.over_time(manifesto_id=campaign.manifesto_id),
+        "chart_by_territory": charts.by_territory(manifesto_id=campaign.manifesto_id),
         **_counter_context(campaign),
     }
     return render(request, "signatures/list.html", context)

@@ -113,3 +113,25 @@ def test_csv_exports_are_formula_safe_with_bom(client, live_session, participant
     assert "'=SUM(A1:A9)" in body and ",=SUM" not in body
     positions = b"".join(client.get(f"/manifeste/{clause.manifesto.slug}/positions.csv").streaming_content).decode()
     assert positions.startswith("\ufeffamendement,article,agora,position")
+
+
+def test_odt_export_keeps_structure_and_prints_hostile_text_as_text(client, organiser, hostile_text):
+    import zipfile
+
+    from odfdo import Document
+
+    version = text_services.freeze_version(actor=organiser, manifesto=hostile_text, label="Texte du congrès")
+    response = client.get(f"/manifeste/{hostile_text.slug}/versions/{version.number}/texte.odt")
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.text"
+    assert f'filename="{hostile_text.slug}-v{version.number}.odt"' in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert archive.namelist()[0] == "mimetype" and archive.read("mimetype") == b"application/vnd.oasis.opendocument.text"
+    document = Document(io.BytesIO(response.content))
+    headings = [(int(h.level), h.text) for h in document.body.get_headers()]
+    assert headings[:3] == [(1, "Manifeste de test"), (2, "Partie 1"), (3, "Article 1")]
+    text = document.get_formatted_text()
+    assert HOSTILE in text and version.fingerprint in text
+    assert b"<script>" not in archive.read("content.xml")  # escaped in the XML, text in the document
+    page = client.get(f"/manifeste/{hostile_text.slug}/versions/{version.number}/").content.decode()
+    assert f"/manifeste/{hostile_text.slug}/versions/{version.number}/texte.odt" in page
+    assert client.get(f"/manifeste/{hostile_text.slug}/texte.odt").status_code == 200

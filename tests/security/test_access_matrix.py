@@ -150,12 +150,16 @@ def world(db, manifesto, organiser, clause):
     }
 
 
+# Routes of other apps under agoras/<slug>/: the agora's report and its printable documents.
+AGORA_ROUTES = {"deliberation_answers:report", "publishing:booklet_pdf", "publishing:report_pdf"}
+
+
 def kwargs_for(name: str, route: Route, world) -> dict:
     namespace = name.split(":")[0]
     values = {}
     for key in route.keys:
         if key == "slug":
-            on_agora = namespace == "agora" or name == "deliberation_answers:report"
+            on_agora = namespace == "agora" or name in AGORA_ROUTES
             values[key] = world["agora"].slug if on_agora else world["manifesto"].slug
         elif key == "pk":
             values[key] = world["amendment"].pk if namespace == "deliberation" else world["session"].pk

@@ -13,6 +13,7 @@ from deliberation.adoption import demo as adoption_demo
 from deliberation.contributions import demo as contributions_demo
 from deliberation.editorial import demo as editorial_demo
 from manifesto import demo as manifesto_demo
+from manifesto.signatures import demo as signatures_demo
 
 
 class Command(BaseCommand):
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             editorial_demo.load(collective.manifesto)
             # Last: a declaration written from that text goes through the vote and its proclamation.
             vote = adoption_demo.load(manifesto=collective.manifesto, organiser=text.organiser)
+            # Its signing campaign's first day, for the signatories' list, charts and PDF.
+            signatures = signatures_demo.load(vote.manifesto)
         self.stdout.write(self.style.SUCCESS(f"Manifeste de démonstration : {text.manifesto.title}"))
         self.stdout.write(f"Agora de démonstration : {agora.title} (/agoras/{agora.slug}/)")
         self.stdout.write(f"Amendements de démonstration : {amendments}")
@@ -45,6 +48,7 @@ class Command(BaseCommand):
             f"Déclaration adoptée et proclamée : {vote.manifesto.title} (/manifeste/{vote.manifesto.slug}/), "
             f"vote /vote/{vote.manifesto.slug}/{vote.pk}/resultats/, signature /signer/{vote.manifesto.slug}/"
         )
+        self.stdout.write(f"  Signatures : {signatures} (/signer/{vote.manifesto.slug}/signataires/)")
         for demo_agora in collective.agoras:
             self.stdout.write(f"  {demo_agora.title} : bilan /agoras/{demo_agora.slug}/bilan/")
         self.stdout.write("Comptes de démonstration :")

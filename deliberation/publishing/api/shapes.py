@@ -173,6 +173,8 @@ def agora(request, agora: Agora) -> dict:
         "host_organisation": agora.host_organisation,
         "page": request.build_absolute_uri(agora.get_absolute_url()),
         "report": _url(request, "deliberation_answers:report", slug=agora.slug),
+        "report_pdf": _url(request, "publishing:report_pdf", slug=agora.slug),
+        "booklet_pdf": _url(request, "publishing:booklet_pdf", slug=agora.slug),
     }
 
 

@@ -1,4 +1,4 @@
-"""CSV tables for spreadsheets: UTF-8 with BOM, formula-safe cells, documented columns (docs/exports.md).
+"""CSV tables for spreadsheets: UTF-8 with BOM, formula-safe cells, documented columns (docs/publishing.md).
 
 Public tables only: what the public pages already show (hidden amendments left out, authors
 not named, public signatories with their public fields).
@@ -11,6 +11,8 @@ from django.db.models import Count, Q
 
 from deliberation import outcomes
 from deliberation import selectors as deliberation_selectors
+from deliberation.contributions import selectors as contribution_selectors
+from deliberation.contributions.models import Contribution, ContributionState
 from deliberation.models import AgoraPosition, SupportValue
 from manifesto.signatures import selectors as signature_selectors
 from manifesto.signatures.views import csv_safe
@@ -99,3 +101,37 @@ SIGNATORY_COLUMNS = [
 
 def signatories(manifesto):
     return signature_selectors.public_list(manifesto_id=manifesto.pk).order_by("confirmed_at", "pk")
+
+
+def _support_count(value: str):
+    return Count("supports", filter=Q(supports__value=value))
+
+
+CONTRIBUTION_COLUMNS = [
+    ("numero", lambda c: c.number),
+    ("titre", lambda c: c.title),
+    ("texte", lambda c: c.text),
+    ("theme", lambda c: contribution_selectors.theme_label(c)),
+    ("article", lambda c: c.clause_number or ""),
+    ("agora", lambda c: c.agora.title if c.agora_id else ""),
+    ("famille", lambda c: c.get_ess_family_display() if c.ess_family else ""),
+    ("territoire", lambda c: c.territory),
+    ("etat", lambda c: c.state),
+    ("suite", lambda c: c.outcome),
+    ("reponse", lambda c: contribution_selectors.answer(c)),
+    ("pour", lambda c: c.pour),
+    ("contre", lambda c: c.contre),
+    ("abstention", lambda c: c.abstention),
+    ("publiee_le", lambda c: c.published_at.isoformat() if c.published_at else ""),
+]
+
+
+def contributions(manifesto):
+    """Published contributions and duplicates (as the public list shows them); hidden and unconfirmed ones left out."""
+    return (
+        Contribution.objects.filter(manifesto=manifesto, state__in=[ContributionState.PUBLISHED, ContributionState.DUPLICATE])
+        .select_related("section", "agora", "duplicate_of")
+        .prefetch_related("links")
+        .annotate(pour=_support_count("pour"), contre=_support_count("contre"), abstention=_support_count("abstention"))
+        .order_by("number")
+    )

@@ -8,6 +8,7 @@ from manifesto import selectors as text_selectors
 from manifesto import services as text_services
 from manifesto.models import Manifesto, ManifestoVersion
 from manifesto.models.signatures import SIGNATURE_FAMILY_CHOICES
+from manifesto.signatures import charts as signature_charts
 from manifesto.signatures import selectors as signature_selectors
 from manifesto.signatures.territories import territory_label
 from deliberation.publishing.pdf import cached_pdf, public_url, qr_data_uri, render_pdf
@@ -79,6 +80,8 @@ def signatories_pdf(manifesto: Manifesto, campaign) -> bytes:
             "url": url,
             "qr": qr_data_uri(url),
             "generated_at": timezone.now(),
+            "over_time": signature_charts.over_time(manifesto_id=manifesto.pk),
+            "by_territory": signature_charts.by_territory(manifesto_id=manifesto.pk),
         }
         return render_pdf("publishing/signatories.pdf.html", context)
 
