@@ -79,6 +79,35 @@ def test_signatories_pdf_lists_public_fields_only(client, organiser, manifesto, 
     assert "3 signatures confirmées" in text
 
 
+def test_signatories_pdf_is_rebuilt_per_period_but_at_once_when_a_name_leaves(
+    client, organiser, manifesto, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    from deliberation.publishing.pdf import documents
+
+    settings.SIGNATURE_RATE_LIMIT = 100000
+    settings.SIGNATURE_COUNT_CACHE_SECONDS = 0
+    version = text_services.freeze_version(actor=organiser, manifesto=manifesto, label="Texte adopté")
+    campaign = signature_services.open_campaign(actor=organiser, manifesto=manifesto, version=version, goal=10)
+
+    def sign(**fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            signature_services.sign(campaign=campaign, data=person(**fields), ip="203.0.113.30")
+        with django_capture_on_commit_callbacks(execute=True):
+            signature_services.confirm(token=confirm_token(mail.outbox[-1]))
+
+    url = f"/signer/{manifesto.slug}/signataires.pdf"
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(documents.time, "time", lambda: now[0])
+    sign(email="a@example.org", first_name="Aline", last_name="Premier")
+    assert "Aline Premier" in pdf_text(client.get(url))
+    sign(email="b@example.org", first_name="Bruno", last_name="Tardif")
+    assert "Bruno Tardif" not in pdf_text(client.get(url))  # same period: the built PDF is served
+    now[0] += documents.SIGNATORIES_PDF_PERIOD
+    assert "Bruno Tardif" in pdf_text(client.get(url))
+    signature_services.erase_by_organiser(actor=organiser, manifesto=manifesto, email="b@example.org")
+    assert "Bruno Tardif" not in pdf_text(client.get(url))  # leaving the list is never delayed
+
+
 def test_no_signatories_pdf_without_a_campaign(client, manifesto):
     assert client.get(f"/signer/{manifesto.slug}/signataires.pdf").status_code == 404
 
@@ -135,3 +164,27 @@ def test_odt_export_keeps_structure_and_prints_hostile_text_as_text(client, orga
     page = client.get(f"/manifeste/{hostile_text.slug}/versions/{version.number}/").content.decode()
     assert f"/manifeste/{hostile_text.slug}/versions/{version.number}/texte.odt" in page
     assert client.get(f"/manifeste/{hostile_text.slug}/texte.odt").status_code == 200
+
+
+def test_concurrent_misses_build_a_pdf_once(settings):
+    """Readers who miss the cache together wait for the first one's build instead of building again."""
+    import threading
+    import time as real_time
+
+    from deliberation.publishing.pdf import cached_pdf
+
+    builds = []
+
+    def build():
+        builds.append(1)
+        real_time.sleep(0.5)
+        return b"%PDF-built"
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cached_pdf("test:single-flight", build))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [b"%PDF-built"] * 4
+    assert len(builds) == 1

@@ -11,6 +11,7 @@ the event loop.
 from __future__ import annotations
 
 import base64
+import time
 from pathlib import Path
 
 import segno
@@ -20,6 +21,8 @@ from django.template.loader import render_to_string
 
 STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "pdf.css"
 CACHE_SECONDS = 24 * 3600
+# How long readers wait for another request's build of the same PDF before building it themselves.
+BUILD_LOCK_SECONDS = 30
 
 
 def qr_data_uri(url: str) -> str:
@@ -40,10 +43,28 @@ def render_pdf(template: str, context: dict) -> bytes:
 
 
 def cached_pdf(key: str, build, *, timeout: int = CACHE_SECONDS) -> bytes:
-    """The PDF under `key`, built by `build()` on a miss."""
+    """The PDF under `key`, built by `build()` on a miss, by one request at a time.
+
+    A PDF takes seconds to build: when a link is shared, many readers miss the cache at once.
+    The first takes a lock (shared by every process through the cache) and builds; the others
+    wait for its result rather than building the same PDF again, and build it themselves only
+    if it does not come in time (the builder failed or died).
+    """
     full_key = f"pdf:{key}"
     pdf = cache.get(full_key)
-    if pdf is None:
+    if pdf is not None:
+        return pdf
+    lock_key = f"{full_key}:building"
+    if not cache.add(lock_key, 1, BUILD_LOCK_SECONDS):
+        deadline = time.monotonic() + BUILD_LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            pdf = cache.get(full_key)
+            if pdf is not None:
+                return pdf
+    try:
         pdf = build()
         cache.set(full_key, pdf, timeout)
+    finally:
+        cache.delete(lock_key)
     return pdf

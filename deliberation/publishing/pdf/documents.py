@@ -1,5 +1,8 @@
 """What each PDF shows: one function per document, returning its bytes (cached)."""
 
+import time
+
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -7,7 +10,7 @@ from django.utils.translation import get_language
 from manifesto import selectors as text_selectors
 from manifesto import services as text_services
 from manifesto.models import Manifesto, ManifestoVersion
-from manifesto.models.signatures import SIGNATURE_FAMILY_CHOICES
+from manifesto.models.signatures import SIGNATURE_FAMILY_CHOICES, Signature
 from manifesto.signatures import charts as signature_charts
 from manifesto.signatures import selectors as signature_selectors
 from manifesto.signatures.territories import territory_label
@@ -52,12 +55,22 @@ def text_pdf(manifesto: Manifesto, version: ManifestoVersion | None) -> bytes:
     return cached_pdf(key, build)
 
 
+# New signatures reach the printed list within this many seconds.
+SIGNATORIES_PDF_PERIOD = 300
+
+
 def signatories_pdf(manifesto: Manifesto, campaign) -> bytes:
     """The public list (consenting signatories, public fields only), by ESS family and territory."""
-    count = signature_selectors.signature_count(manifesto.pk, fresh=True)
     listed = signature_selectors.public_list(manifesto_id=manifesto.pk)
-    last = listed.values_list("pk", flat=True).first()
-    key = f"signatories:{manifesto.pk}:{manifesto.created_at.timestamp()}:{count}:{listed.count()}:{last}:{get_language()}"
+    # Building this PDF costs seconds, so a busy campaign must not rebuild it for every new
+    # signature: new names wait for the next period. A name leaving the list (withdrawn,
+    # invalidated, erased) changes the key at once: nobody stays printed after leaving.
+    period = int(time.time()) // SIGNATORIES_PDF_PERIOD
+    removals = Signature.objects.filter(manifesto_id=manifesto.pk).aggregate(
+        withdrawn=Max("withdrawn_at"), invalidated=Max("invalidated_at"), erased=Max("erased_at")
+    )
+    removed = ":".join(str(value.timestamp()) if value else "-" for value in removals.values())
+    key = f"signatories:{manifesto.pk}:{manifesto.created_at.timestamp()}:{period}:{removed}:{get_language()}"
 
     def build():
         families = dict(SIGNATURE_FAMILY_CHOICES)
@@ -85,5 +98,4 @@ def signatories_pdf(manifesto: Manifesto, campaign) -> bytes:
         }
         return render_pdf("publishing/signatories.pdf.html", context)
 
-    # A signatory may correct a name without changing the counts: a short life bounds that.
-    return cached_pdf(key, build, timeout=300)
+    return cached_pdf(key, build, timeout=SIGNATORIES_PDF_PERIOD)
