@@ -19,7 +19,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from manifesto import extensions, forms, permissions, provenance, selectors, services, stages
+from manifesto import extensions, forms, page_cache, permissions, provenance, selectors, services, stages
 from manifesto.errors import ClauseConflict, PermissionDenied, ServiceError
 from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
 
@@ -125,6 +125,11 @@ def _lines_on(request) -> bool:
     return request.GET.get("lignes") == "1"
 
 
+def _reading_variant(request) -> bool:
+    return _lines_on(request)
+
+
+@page_cache.cached_for_visitors("read", _reading_variant)
 def read(request, slug):
     manifesto = get_object_or_404(Manifesto.objects.select_related("signature_campaign__version"), slug=slug)
     campaign = getattr(manifesto, "signature_campaign", None)
@@ -158,6 +163,15 @@ def history(request, slug):
     return render(request, "manifesto/history.html", context)
 
 
+def _clause_variant(request, number):
+    """(article, page, revision) for ordinary addresses; None (not cached) for anything else."""
+    page, revision = request.GET.get("page", ""), request.GET.get("revision", "")
+    if (page and not page.isdigit()) or (revision and not revision.isdigit()):
+        return None
+    return (number, page, revision)
+
+
+@page_cache.cached_for_visitors("clause", _clause_variant)
 def clause_detail(request, slug, number):
     manifesto = get_object_or_404(Manifesto, slug=slug)
     result = selectors.clause_history_page(
