@@ -132,6 +132,7 @@ def _reading_variant(request) -> bool:
 @page_cache.cached_for_visitors("read", _reading_variant)
 def read(request, slug):
     manifesto = get_object_or_404(Manifesto.objects.select_related("signature_campaign__version"), slug=slug)
+    stages.remember_stages(manifesto)  # the timeline and the navigation both ask
     campaign = getattr(manifesto, "signature_campaign", None)
     # Lazy: read only when the text's cached fragment is missing (once per journal seq).
     sections = SimpleLazyObject(lambda: selectors.reading_sections(manifesto=manifesto))
