@@ -157,6 +157,12 @@ def _revision_param(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _history_variant(request):
+    page = request.GET.get("page", "")
+    return page if not page or page.isdigit() else None
+
+
+@page_cache.cached_for_visitors("history", _history_variant)
 def history(request, slug):
     manifesto = get_object_or_404(Manifesto, slug=slug)
     result = selectors.history_page(manifesto=manifesto, page=request.GET.get("page"))
