@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/text_pages.py [--repeat 30] [--served 10] [--connections 12]
                                          [--amendments 40] [--database-url postgres://…/empty_db]
+                                         [--redis-url redis://…/db]
 
 Loads the demo into a fresh SQLite file (or into the empty PostgreSQL database given, which it
 flushes first) and prints:
@@ -42,10 +43,15 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=12)
     parser.add_argument("--amendments", type=int, default=40, help="amendments added for the second query count")
     parser.add_argument("--database-url", default="", help="an empty PostgreSQL database (default: a new SQLite file)")
+    parser.add_argument("--redis-url", default="", help="a Redis database for the cache, as with several processes "
+                        "(default: the process's memory); the bench clears it")
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="coecrire-pages-")
     os.environ.update({"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"})
-    os.environ.pop("REDIS_URL", None)  # one process: the cache is the process's memory
+    if args.redis_url:
+        os.environ["REDIS_URL"] = args.redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)  # one process: the cache is the process's memory
     os.environ.pop("REQUIRE_SERVICES", None)
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
@@ -67,7 +73,12 @@ def main() -> None:
         call_command("collectstatic", interactive=False, verbosity=0, stdout=quiet)  # DEBUG=0 serves the manifest's names
     from django.db import connection
 
-    print(f"database: {connection.vendor}; load average at start: {_load()}")
+    from django.conf import settings
+    from django.core.cache import cache
+
+    cache.clear()
+    print(f"database: {connection.vendor}; cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; "
+          f"load average at start: {_load()}")
     render_times(args.repeat)
     query_counts(args.amendments)
     if args.served:

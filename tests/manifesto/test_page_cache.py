@@ -137,3 +137,11 @@ def test_signed_in_organiser_never_gets_the_visitors_page(clause, organiser):
 def test_unusual_page_number_is_rendered_not_cached(clause):
     url = _urls(clause)[2] + "?page=abc"
     assert "X-Page-Cache" not in Client().get(url)
+
+
+def test_visitor_with_a_message_waiting_gets_the_page_rendered(clause):
+    url = _urls(clause)[0]
+    _get(Client(), url)
+    visitor = Client()
+    visitor.cookies["messages"] = "anything"
+    assert "X-Page-Cache" not in _get(visitor, url)
