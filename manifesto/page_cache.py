@@ -25,6 +25,7 @@ administrator's edit in the admin site).
 """
 
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -41,6 +42,8 @@ from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
 from manifesto.models import Manifesto, ManifestoStatus
+
+log = logging.getLogger(__name__)
 
 PAGE_SECONDS = 300
 _CSRF_PLACEHOLDER = "coecrire-csrf-placeholder"
@@ -143,10 +146,14 @@ def cached_for_visitors(name: str, variant: Callable):
             state = _state_of(slug) if which is not None else None
             if state is None:  # an unusual address, or no such manifesto (the view answers 404)
                 return view(request, slug, **kwargs)
-            key = page_key(name, state, which)
-            generation_key = _generation_key(state["pk"])
-            found = cache.get_many([key, generation_key])
-            generation = _generation(state["pk"], found.get(generation_key))
+            try:
+                key = page_key(name, state, which)
+                generation_key = _generation_key(state["pk"])
+                found = cache.get_many([key, generation_key])
+                generation = _generation(state["pk"], found.get(generation_key))
+            except Exception:  # the cache is down (Redis): no worse than a person's page, which uses it too
+                log.warning("page cache unavailable; rendering %s", name, exc_info=True)
+                return view(request, slug, **kwargs)
             entry = found.get(key)
             if entry is not None and entry[0] == generation:
                 response = HttpResponse(_personalise(entry[1], request))
@@ -155,7 +162,10 @@ def cached_for_visitors(name: str, variant: Callable):
             response = view(request, slug, **kwargs)
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 html = response.content.decode(response.charset)
-                cache.set(key, (generation, _store_form(html, request)), PAGE_SECONDS)
+                try:
+                    cache.set(key, (generation, _store_form(html, request)), PAGE_SECONDS)
+                except Exception:
+                    log.warning("page cache unavailable; %s not stored", name, exc_info=True)
                 response["X-Page-Cache"] = "miss"
             return response
 

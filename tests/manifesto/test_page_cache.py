@@ -145,3 +145,4 @@ def test_visitor_with_a_message_waiting_gets_the_page_rendered(clause):
     visitor = Client()
     visitor.cookies["messages"] = "anything"
     assert "X-Page-Cache" not in _get(visitor, url)
+
