@@ -22,6 +22,7 @@ from simple_history.models import registered_models
 from agora.models import CommandReceipt, Connection, Participant, Registration
 from deliberation.contributions.models import Contribution, ContributionComment
 from deliberation.models import Amendment, Comment
+from manifesto import page_cache
 from manifesto.errors import PermissionDenied
 from manifesto.models import Event
 from manifesto.permissions import is_organiser
@@ -128,6 +129,9 @@ def erase_locked(participant: Participant) -> Participant:
     Contribution.objects.filter(pk__in=contribution_ids).update(author_name=ERASED_NAME)
     ContributionComment.objects.filter(pk__in=contribution_comment_ids).update(author_name=ERASED_NAME)
     Connection.objects.filter(participant=participant).delete()
+    # Names were rewritten in place, without a journal event: the cached public pages (which
+    # hold amendments' authors and history reasons) must not serve them any more.
+    transaction.on_commit(lambda: page_cache.forget(manifesto_id))
     participant.display_name = ERASED_NAME
     participant.organisation = ""
     participant.browser_key = secrets.token_urlsafe(24)  # the browser that held it is no longer them

@@ -143,8 +143,21 @@ def losses_going_back(manifesto, kind: str) -> list[str]:
 
 def stages_of(manifesto) -> list[Stage]:
     """The manifesto's stages in order; empty when it has no staged process. Accepts a manifesto or its id."""
-    manifesto_id = manifesto if isinstance(manifesto, int) else manifesto.pk
-    return list(Stage.objects.filter(manifesto_id=manifesto_id).order_by("position"))
+    if isinstance(manifesto, int):
+        return list(Stage.objects.filter(manifesto_id=manifesto).order_by("position"))
+    remembered = getattr(manifesto, "_remembered_stages", None)
+    if remembered is not None:
+        return list(remembered)
+    return list(Stage.objects.filter(manifesto_id=manifesto.pk).order_by("position"))
+
+
+def remember_stages(manifesto) -> list[Stage]:
+    """Read the stages once for a page that asks several times (timeline, navigation, panels).
+
+    For views only, on a manifesto loaded for this request: a service reads them afresh."""
+    manifesto._remembered_stages = None
+    manifesto._remembered_stages = stages_of(manifesto)
+    return list(manifesto._remembered_stages)
 
 
 def current(stages: list[Stage]) -> Stage | None:

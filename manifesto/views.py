@@ -19,7 +19,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from manifesto import extensions, forms, permissions, provenance, selectors, services, stages
+from manifesto import extensions, forms, page_cache, permissions, provenance, selectors, services, stages
 from manifesto.errors import ClauseConflict, PermissionDenied, ServiceError
 from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
 
@@ -125,8 +125,14 @@ def _lines_on(request) -> bool:
     return request.GET.get("lignes") == "1"
 
 
+def _reading_variant(request) -> bool:
+    return _lines_on(request)
+
+
+@page_cache.cached_for_visitors("read", _reading_variant)
 def read(request, slug):
     manifesto = get_object_or_404(Manifesto.objects.select_related("signature_campaign__version"), slug=slug)
+    stages.remember_stages(manifesto)  # the timeline and the navigation both ask
     campaign = getattr(manifesto, "signature_campaign", None)
     # Lazy: read only when the text's cached fragment is missing (once per journal seq).
     sections = SimpleLazyObject(lambda: selectors.reading_sections(manifesto=manifesto))
@@ -151,6 +157,12 @@ def _revision_param(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _history_variant(request):
+    page = request.GET.get("page", "")
+    return page if not page or page.isdigit() else None
+
+
+@page_cache.cached_for_visitors("history", _history_variant)
 def history(request, slug):
     manifesto = get_object_or_404(Manifesto, slug=slug)
     result = selectors.history_page(manifesto=manifesto, page=request.GET.get("page"))
@@ -158,6 +170,15 @@ def history(request, slug):
     return render(request, "manifesto/history.html", context)
 
 
+def _clause_variant(request, number):
+    """(article, page, revision) for ordinary addresses; None (not cached) for anything else."""
+    page, revision = request.GET.get("page", ""), request.GET.get("revision", "")
+    if (page and not page.isdigit()) or (revision and not revision.isdigit()):
+        return None
+    return (number, page, revision)
+
+
+@page_cache.cached_for_visitors("clause", _clause_variant)
 def clause_detail(request, slug, number):
     manifesto = get_object_or_404(Manifesto, slug=slug)
     result = selectors.clause_history_page(
