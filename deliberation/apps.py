@@ -33,3 +33,5 @@ class DeliberationConfig(AppConfig):
         adoption_stage_outputs.register()
         # The editorial desk's entry on the reading page, for members of the collective.
         from deliberation.editorial import panels as editorial_panels  # noqa: F401
+        # The desk, the collective and the exports on the home page, for organisers.
+        from deliberation import home  # noqa: F401
