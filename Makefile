@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in emails, the join link and its QR code use SITE_URL: on another port, follow it.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 TEST_SECRET := test-only-secret-key-not-for-production
 
 .PHONY: run test install install-test
@@ -25,11 +27,11 @@ install-test: $(VENV)/.installed-test
 ## Install, migrate, load the demo data and serve on http://127.0.0.1:$(PORT) (SQLite, in-memory channel layer).
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "  Coécrire: http://127.0.0.1:$(PORT)/"
 	@echo ""
-	DEBUG=1 $(BIN)/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
 
 ## Install with the test extras and run the whole suite.
 test: install-test

@@ -8,6 +8,7 @@ class AgoraConfig(AppConfig):
 
     def ready(self):
         from agora import commands  # noqa: F401  (registers the live room's commands)
+        from agora import home  # noqa: F401  (the join box and "my agoras" on the home page)
         from agora import metrics
         from manifesto.journal import broadcast_failed
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from manifesto.models import Clause, EssFamily, Manifesto
 
@@ -47,7 +48,8 @@ class Agora(models.Model):
 class Phase(models.TextChoices):
     """The phases of a live session. Which commands each phase allows is data: see agora.phases."""
 
-    WELCOME = "welcome", _("Accueil")
+    # "Accueil" is also the home page: the context keeps the phase ("Welcome") apart in English.
+    WELCOME = "welcome", pgettext_lazy("phase d'une séance", "Accueil")
     PROPOSALS = "proposals", _("Propositions")
     SUPPORTS = "supports", _("Soutiens et votes")
     CLOSING = "closing", _("Clôture")

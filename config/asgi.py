@@ -8,6 +8,12 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
+import logging  # noqa: E402
+
+from config.checks import log_configuration_warnings  # noqa: E402
+
+log_configuration_warnings(logging.getLogger("coecrire.config"))
+
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 

@@ -23,9 +23,13 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset in production, every emailed link, join link and QR code points at the default above:
+# config/checks.py warns at start-up (and in `check --deploy`).
+SITE_URL_IS_SET = bool(env_str("SITE_URL"))
 
 INSTALLED_APPS = [
     "daphne",
+    "config.apps.SiteConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -37,3 +37,5 @@ class DeliberationConfig(AppConfig):
         from deliberation.publishing import links as publishing_links
 
         publishing_links.register()
+        # The desk, the collective and the exports on the home page, for organisers.
+        from deliberation import home  # noqa: F401

@@ -5,12 +5,13 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class AmendmentKind(models.TextChoices):
     MODIFY = "modify", _("Nouvelle rédaction")
-    DELETE = "delete", _("Suppression")
+    DELETE = "delete", pgettext_lazy("nature d'un amendement", "Suppression")
     INSERT = "insert", _("Nouvel article")
 
 

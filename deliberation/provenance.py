@@ -22,6 +22,8 @@ def _name(user) -> str:
 
 
 def _note(amendment: Amendment) -> str:
+    if amendment.merged_into_id:
+        return _("fusionné dans le compromis n° %(number)s") % {"number": amendment.merged_into.number}
     if amendment.outcome == Outcome.INTEGRATED_MODIFIED:
         return _("intégré avec modification par le collectif de rédaction")
     if amendment.applied_with_merge:
@@ -38,6 +40,7 @@ def amendment_source(amendment: Amendment, *, report_urls: dict | None = None) -
     decider = amendment.outcome_by if amendment.outcome_by_id else amendment.decided_by
     return Source(
         label=_("Amendement n° %(number)s") % {"number": amendment.number},
+        author=amendment.author_name,
         url=amendment.get_absolute_url(),
         origin=agora.title if agora else "",
         origin_url=report_urls[agora.pk] if agora else "",
@@ -54,7 +57,7 @@ def amendments_behind(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list
     # A superset (every clause × every revision) in one indexed query, narrowed in Python.
     amendments = (
         Amendment.objects.filter(Q(applied_clause_id__in=clause_ids) & Q(applied_revision__in=revisions))
-        .select_related("session__agora", "decided_by", "outcome_by")
+        .select_related("session__agora", "decided_by", "outcome_by", "author", "author_user", "merged_into")
         .order_by("number")
     )
     found: dict[tuple[int, int], list[Source]] = {}

@@ -219,9 +219,40 @@ def _decide(amendment: Amendment, actor: Actor, state: str, reason: str = "") ->
     amendment.decided_at = timezone.now()
 
 
-def _label(amendment: Amendment) -> str:
-    """ "Amendement n° 12 de Camille (Agora de Grenoble)" — who proposed it, from where."""
+def _merged_originals(amendment: Amendment) -> list[Amendment]:
+    """The amendments a facilitator merged into this compromise, oldest first (none usually)."""
+    return list(amendment.merged_from.select_related("author", "author_user").order_by("number"))
+
+
+def _authors_phrase(amendments: list[Amendment]) -> str:
+    """ "n° 7 de Camille et n° 8 de Yanis": every merged amendment with its author."""
+    parts = [
+        in_site_language(_lazy("n° %(number)s de %(author)s")) % {"number": a.number, "author": a.author_name}
+        for a in amendments
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return in_site_language(_lazy("%(first)s et %(last)s")) % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+def _label(amendment: Amendment, originals: list[Amendment] | None = None) -> str:
+    """ "Amendement n° 12 de Camille (Agora de Grenoble)" — who proposed it, from where.
+
+    A compromise names the amendments merged into it and their authors, not the facilitator
+    who wrote it: "Compromis n° 10 des amendements n° 7 de Camille et n° 8 de Yanis".
+    """
     agora = amendment.agora
+    if originals:
+        if agora is not None:
+            return in_site_language(_lazy("Compromis n° %(number)s des amendements %(originals)s (%(agora)s)")) % {
+                "number": amendment.number,
+                "originals": _authors_phrase(originals),
+                "agora": agora.title,
+            }
+        return in_site_language(_lazy("Compromis n° %(number)s des amendements %(originals)s")) % {
+            "number": amendment.number,
+            "originals": _authors_phrase(originals),
+        }
     if agora is not None:
         return in_site_language(_lazy("Amendement n° %(number)s de %(author)s (%(agora)s)")) % {
             "number": amendment.number,
@@ -414,7 +445,8 @@ def accept_amendment(
         track(amendment, actor=actor, reason=_position_reason(amendment, position)).save()
         _journal_position(amendment, position)
         return Acceptance(amendment=amendment, clause=None, merged=False, resolved=False, position=position)
-    label = _label(amendment)
+    originals = _merged_originals(amendment)
+    label = _label(amendment, originals)
     reason = in_site_language(_lazy("%(amendment)s adopté")) % {"amendment": label}
     merged = resolved = False
     clause = None
@@ -475,6 +507,12 @@ def accept_amendment(
         amendment, user=actor.user if actor.signed_in else None, outcome=Outcome.INTEGRATED, final=True, clause=clause
     )
     track(amendment, actor=actor, reason=reason).save()
+    # The merged amendments' words went into this revision too: "D'où vient ce texte ?" credits them.
+    for original in originals:
+        original.applied_revision = amendment.applied_revision
+        original.applied_clause = clause
+        original.applied_with_merge = amendment.applied_with_merge
+        track(original, actor=actor, reason=reason).save()
     _journal(
         "amendment.accepted",
         amendment,

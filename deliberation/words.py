@@ -48,7 +48,7 @@ def _common_words() -> dict:
         "hidden": _("Masqué"),
         "review": _("à revoir"),
         "modify": _("Nouvelle rédaction"),
-        "delete": _("Suppression"),
+        "delete": pgettext("nature d'un amendement", "Suppression"),
         "insert": _("Nouvel article"),
         "by": _("par %s"),
         "totals": _("Pour : %s · Contre : %s · Abstention : %s"),

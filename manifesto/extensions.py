@@ -47,3 +47,31 @@ def nav_link(fn: Callable) -> Callable:
 
 def nav_links(request, manifesto) -> list[tuple[str, str]]:
     return [link for fn in _nav_links if (link := fn(request, manifesto))]
+
+
+# The home page, role by role. Other apps add what their people need there, without manifesto
+# importing them: `home_panel(request) -> str` (HTML rendered by the app's own template, "" for
+# nothing), shown above the texts; `dashboard_links(request, manifesto) -> [(label, url), ...]`,
+# the organiser's (or the collective's) pages of that text, listed under it.
+_home_panels: list[Callable] = []
+_dashboard_links: list[Callable] = []
+
+
+def home_panel(render: Callable) -> Callable:
+    if render not in _home_panels:
+        _home_panels.append(render)
+    return render
+
+
+def render_home_panels(request) -> list[SafeString]:
+    return [mark_safe(html) for html in (render(request) for render in _home_panels) if html]
+
+
+def dashboard_links(fn: Callable) -> Callable:
+    if fn not in _dashboard_links:
+        _dashboard_links.append(fn)
+    return fn
+
+
+def manifesto_dashboard_links(request, manifesto) -> list[tuple[str, str]]:
+    return [link for fn in _dashboard_links for link in fn(request, manifesto)]

@@ -32,6 +32,7 @@ class Source:
     """What a revision came from, as another app describes it."""
 
     label: str  # "Amendement n° 12"
+    author: str = ""  # who proposed it: every merged amendment's author is credited
     url: str = ""  # its permalink
     origin: str = ""  # "Agora de Lille"
     origin_url: str = ""  # the agora's report

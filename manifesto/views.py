@@ -115,9 +115,32 @@ def _edit_url(manifesto: Manifesto) -> str:
 # ------------------------------------------------------------------------- reading
 
 
+def _own_dashboards(request, manifesto) -> list[tuple[str, str]]:
+    """The organiser's pages of a text that manifesto itself serves; other apps add theirs."""
+    links = []
+    if permissions.is_organiser(request.user, manifesto):
+        if permissions.can_edit_text(request.user, manifesto):
+            links.append((_("Modifier le texte"), reverse("manifesto:edit", kwargs={"slug": manifesto.slug})))
+        links.append((_("Étapes"), reverse("manifesto:stages", kwargs={"slug": manifesto.slug})))
+        links.append((_("Campagne de signature"), reverse("signatures:dashboard", kwargs={"slug": manifesto.slug})))
+    return links
+
+
 def home(request):
-    manifestos = Manifesto.objects.order_by("-created_at").prefetch_related("versions")
-    return render(request, "manifesto/home.html", {"manifestos": manifestos})
+    """One page for every role: the texts, and above them what this person came to do —
+    join a session, run their agoras, or reach the dashboards of the texts they organise."""
+    manifestos = list(Manifesto.objects.order_by("-created_at").prefetch_related("versions"))
+    dashboards = []
+    if request.user.is_authenticated:
+        for manifesto in manifestos:
+            links = _own_dashboards(request, manifesto) + extensions.manifesto_dashboard_links(request, manifesto)
+            if links:
+                dashboards.append((manifesto, links))
+    return render(request, "manifesto/home.html", {
+        "manifestos": manifestos,
+        "panels": extensions.render_home_panels(request),
+        "dashboards": dashboards,
+    })
 
 
 def _lines_on(request) -> bool:

@@ -445,7 +445,8 @@ def test_merge_several_into_a_compromise(as_participant, other_participant, as_f
     services.accept_amendment(actor=as_facilitator, amendment=compromise)
     clause.refresh_from_db()
     assert clause.text == "Version A et B."
-    assert clause.history.first().history_change_reason == "Amendement n° 3 de Karim (Agora de Lille) adopté"
+    # Credit where due: every merged amendment and its author, not the facilitator who wrote the compromise.
+    assert clause.history.first().history_change_reason == "Compromis n° 3 des amendements n° 1 de Amina et n° 2 de Dominique (Agora de Lille) adopté"
 
 
 def test_merge_refuses_amendments_on_different_clauses(as_participant, as_facilitator, live_session, manifesto):
