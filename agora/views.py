@@ -175,7 +175,8 @@ def console(request, pk):
     participants = session.participants.filter(removed_at__isnull=True).order_by("display_name")
     removed = session.participants.filter(removed_at__isnull=False, readmitted_at__isnull=True).order_by("display_name")
     return render(request, "agora/console.html", _live_context(
-        request, session, clauses=clauses, participants=participants, removed=removed, role="facilitator"))
+        request, session, clauses=clauses, participants=participants, removed=removed, role="facilitator",
+        undo_seconds=settings.ACCEPT_UNDO_SECONDS))
 
 
 @login_required

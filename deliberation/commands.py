@@ -209,6 +209,7 @@ def reopen(ctx: CommandContext, data: dict) -> dict:
 registry.live_page_part("deliberation/_live_amendments.html")
 registry.live_page_part("deliberation/_projected_amendment.html")
 registry.live_page_part("deliberation/_erase_me.html")
+registry.live_page_part("deliberation/_console_tools.html")
 
 
 @registry.snapshot_part("amendments")

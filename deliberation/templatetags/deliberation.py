@@ -60,6 +60,15 @@ def projected_amendment(session):
     return shown
 
 
+@register.simple_tag
+def join_box_small(session) -> bool:
+    """Whether the facilitator shrank the projector's join box."""
+    from deliberation import selectors
+
+    projection = selectors.projection_of(session)
+    return bool(projection and projection.join_small)
+
+
 def decision_headline(data: dict) -> str:
     """The decision on an amendment, in words for the room (static/js/projector.js says the same):
     "Adopté — article 4 modifié", "Rejeté — <motif>", "Retenu par l'agora — transmis au collectif"."""
