@@ -60,6 +60,17 @@ def projected_amendment(session):
     return shown
 
 
+@register.filter
+def undoable(amendment) -> bool:
+    """Whether a facilitator may still undo this amendment's accept (services.undo_deadline)."""
+    from django.utils import timezone
+
+    from deliberation import services
+
+    deadline = services.undo_deadline(amendment)
+    return deadline is not None and timezone.now() <= deadline
+
+
 @register.simple_tag
 def join_box_small(session) -> bool:
     """Whether the facilitator shrank the projector's join box."""

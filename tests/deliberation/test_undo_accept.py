@@ -177,3 +177,15 @@ def test_the_form_refuses_an_outsider(client, live_session, participant, facilit
     assert response.status_code == 404
     amendment.refresh_from_db()
     assert amendment.state == AmendmentState.ACCEPTED
+
+
+def test_the_moderation_queue_offers_the_undo_only_within_the_window(client, live_session, participant, facilitator, clause):
+    amendment = propose(participant, live_session, clause, "Texte adopté.")
+    client.force_login(facilitator)
+    queue = reverse("deliberation:moderation", kwargs={"session_pk": live_session.pk})
+    response = client.post(reverse("deliberation:accept", kwargs={"pk": amendment.pk}), {"next": queue})
+    assert response.status_code == 302 and response["Location"] == queue  # back where the undo is
+    undo = reverse("deliberation:undo_accept", kwargs={"pk": amendment.pk})
+    assert undo in client.get(queue).content.decode()
+    age(amendment, 11)
+    assert undo not in client.get(queue).content.decode()
