@@ -109,3 +109,19 @@ def stored_reply(*, session: LiveSession, actor: str, command_id: str) -> dict |
         .values_list("reply", flat=True)
         .first()
     )
+
+
+def focus_lines(session: LiveSession) -> dict:
+    """The article in focus cut into numbered lines, numbered through the whole text as on the
+    reading page and in the PDFs (manifesto/lines.py): {"clause": {"id", "number"} or None,
+    "lines": [{"number", "text", "paragraph_start"}]}. For the projector."""
+    from manifesto.selectors import current_numbering
+
+    clause = session.focus_clause
+    if clause is None:
+        return {"clause": None, "lines": []}
+    block = current_numbering(session.agora.manifesto).clause(clause.number)
+    return {
+        "clause": {"id": clause.pk, "number": clause.number},
+        "lines": [{"number": line.number, "text": line.text, "paragraph_start": line.paragraph_start} for line in block.lines],
+    }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("seance/<int:pk>/main/", views.hand, name="hand"),
     path("seance/<int:pk>/animer/", views.console, name="console"),
     path("seance/<int:pk>/projection/", views.projector, name="projector"),
+    path("seance/<int:pk>/projection/article.json", views.projector_article, name="projector_article"),
     path("seance/<int:pk>/qr.svg", views.qr_code, name="qr"),
     path("seance/<int:pk>/phase/", views.control_phase, name="control_phase"),
     path("seance/<int:pk>/focus/", views.control_focus, name="control_focus"),

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -178,13 +178,23 @@ def console(request, pk):
     participants = session.participants.filter(removed_at__isnull=True).order_by("display_name")
     removed = session.participants.filter(removed_at__isnull=False, readmitted_at__isnull=True).order_by("display_name")
     return render(request, "agora/console.html", _live_context(
-        request, session, clauses=clauses, participants=participants, removed=removed, role="facilitator"))
+        request, session, clauses=clauses, participants=participants, removed=removed, role="facilitator",
+        undo_seconds=settings.ACCEPT_UNDO_SECONDS))
 
 
 @login_required
 def projector(request, pk):
     session = _facilitated_session(request, pk)
-    return render(request, "agora/projector.html", _live_context(request, session, role="projector"))
+    return render(request, "agora/projector.html", _live_context(
+        request, session, role="projector", focus_lines=selectors.focus_lines(session)))
+
+
+@login_required
+def projector_article(request, pk):
+    """The focused article's numbered lines, which the projector fetches when the focus or the
+    article's text changes (the numbering depends on the whole text, so the server computes it)."""
+    session = _facilitated_session(request, pk)
+    return JsonResponse(selectors.focus_lines(session))
 
 
 @login_required

@@ -218,6 +218,9 @@ MIN_PUBLISHED_GROUP = env_int("MIN_PUBLISHED_GROUP", 5, minimum=1)
 LIVE_MAX_FRAME_BYTES = env_int("LIVE_MAX_FRAME_BYTES", 64 * 1024, minimum=1024)
 LIVE_COMMANDS_PER_SECOND = env_int("LIVE_COMMANDS_PER_SECOND", 10, minimum=1)
 LIVE_RESUME_LIMIT = env_int("LIVE_RESUME_LIMIT", 500, minimum=1)
+# Seconds during which a facilitator may undo an accepted amendment (0: no undo). The accept
+# applies at once; the undo restores the previous text (docs/realtime-deliberation.md).
+ACCEPT_UNDO_SECONDS = env_int("ACCEPT_UNDO_SECONDS", 10, minimum=0)
 
 # /metrics (agora.health): with a token set, scrapes must send `Authorization: Bearer <token>`.
 METRICS_TOKEN = env_str("METRICS_TOKEN")

@@ -116,6 +116,23 @@ def show_amendment(ctx: CommandContext, data: dict) -> dict:
     return {"amendment_id": amendment.pk if amendment is not None else None}
 
 
+@command("session.show_amendments", roles={"facilitator"})
+def show_amendments(ctx: CommandContext, data: dict) -> dict:
+    shown = services.show_amendments(actor=actor_of(ctx), session=ctx.session, amendment_ids=data["amendment_ids"])
+    return {"amendment_ids": [a.pk for a in shown]}
+
+
+@command("session.set_join_box", roles={"facilitator"})
+def set_join_box(ctx: CommandContext, data: dict) -> dict:
+    return {"small": services.set_join_box(actor=actor_of(ctx), session=ctx.session, small=data["small"])}
+
+
+@command("amendment.undo_accept", roles={"facilitator"})
+def undo_accept(ctx: CommandContext, data: dict) -> dict:
+    amendment = services.undo_acceptance(actor=actor_of(ctx), amendment=_amendment(ctx, data["amendment_id"]))
+    return _ack(amendment, ctx)
+
+
 @command("amendment.accept", roles={"facilitator"})
 def accept(ctx: CommandContext, data: dict) -> dict:
     try:
@@ -132,10 +149,13 @@ def accept(ctx: CommandContext, data: dict) -> dict:
             "url": reverse("deliberation:accept", kwargs={"pk": data["amendment_id"]}),
         }
         raise
+    deadline = services.undo_deadline(acceptance.amendment)
     return {
         "amendment": selectors.data_for(acceptance.amendment, actor_of(ctx)),
         "merged": acceptance.merged,
         "resolved": acceptance.resolved,
+        # Until when amendment.undo_accept may take it back (ISO), or null.
+        "undo_until": deadline.isoformat() if deadline is not None else None,
     }
 
 
@@ -189,6 +209,7 @@ def reopen(ctx: CommandContext, data: dict) -> dict:
 registry.live_page_part("deliberation/_live_amendments.html")
 registry.live_page_part("deliberation/_projected_amendment.html")
 registry.live_page_part("deliberation/_erase_me.html")
+registry.live_page_part("deliberation/_console_tools.html")
 
 
 @registry.snapshot_part("amendments")

@@ -91,6 +91,11 @@ class Amendment(models.Model):
         "manifesto.Clause", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     applied_with_merge = models.BooleanField(default=False)
+    # Set on acceptance in room mode: the clause's text and revision just before it, which an undo
+    # within the undo window writes back (services.undo_acceptance). Null: nothing to restore
+    # (a new article, or an acceptance from before the undo existed).
+    replaced_text = models.TextField(blank=True)
+    replaced_revision = models.PositiveIntegerField(null=True, blank=True)
 
     # The public answer (suite donnée). `applied_clause` / `applied_revision` above stay the link
     # to the revision its words went into, whoever integrated it (the room or the collective).
@@ -252,6 +257,10 @@ class Projection(models.Model):
 
     session = models.OneToOneField("agora.LiveSession", on_delete=models.CASCADE, related_name="projection")
     amendment = models.ForeignKey(Amendment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Amendments shown side by side (a conflict set, or several on one article); empty: one or none.
+    group = models.JSONField(default=list, blank=True)
+    # The join box (QR and code) made small once the room has joined.
+    join_small = models.BooleanField(default=False)
     shown_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

@@ -3,7 +3,9 @@
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from deliberation import outcomes
@@ -362,11 +364,42 @@ def projected(amendment: Amendment | None, session_id: int) -> dict:
     """The projector's view of the amendment on screen: its public data, the agora's publishable
     tally (totals and ESS-family breakdown) and the word diff as chunks for the client to render."""
     if amendment is None:
-        return {"session_id": session_id, "amendment": None, "totals": empty_totals(), "by_family": {}, "chunks": []}
+        return {"session_id": session_id, "amendment": None, "totals": empty_totals(), "by_family": {}, "chunks": [],
+                "citation": "", "group": []}
     data = public_data(amendment)
     totals, by_family = support_totals(amendment)
     chunks = [] if data["hidden"] else [[c.op, c.text] for c in word_diff(amendment.base_text, amendment.text)]
-    return {"session_id": session_id, "amendment": data, "totals": totals, "by_family": by_family, "chunks": chunks}
+    with translation.override(settings.LANGUAGE_CODE):  # a journal record: the site's language
+        citation = "" if data["hidden"] else line_citation(amendment)
+    return {"session_id": session_id, "amendment": data, "totals": totals, "by_family": by_family, "chunks": chunks,
+            "citation": citation, "group": []}
+
+
+def projected_group(amendments: list[Amendment], session_id: int) -> dict:
+    """`projected` for the first, and `group`: each of them (without a group of its own) when
+    several are side by side."""
+    data = projected(amendments[0] if amendments else None, session_id)
+    if len(amendments) > 1:
+        data["group"] = [{k: v for k, v in projected(a, session_id).items() if k != "group"} for a in amendments]
+    return data
+
+
+def projection_of(session):
+    """The session's Projection row (what the projector shows), or None before the first change."""
+    from deliberation.models import Projection
+
+    return Projection.objects.filter(session=session).select_related("amendment").first()
+
+
+def shown_group(session) -> list[Amendment]:
+    """The amendments on the projector, in the facilitator's order (one, several, or none)."""
+    projection = projection_of(session)
+    if projection is None:
+        return []
+    if projection.group:
+        found = {a.pk: a for a in with_relations().filter(pk__in=projection.group)}
+        return [found[pk] for pk in projection.group if pk in found and found[pk].state != AmendmentState.HIDDEN]
+    return [projection.amendment] if projection.amendment is not None else []
 
 
 def shown_amendment(session) -> Amendment | None:

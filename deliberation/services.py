@@ -10,7 +10,9 @@ but the journal, which takes the same row.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -50,6 +52,9 @@ MAX_REASON_LENGTH = 500
 # The states a facilitator may reopen from. Accepted is final: the text already changed. Retained
 # (collective mode) is the agora's position only, which the room may reconsider until the
 # collective answers.
+# What an undo within the window may take back: an accept, or in collective mode the agora's "retenu".
+UNDOABLE = {AmendmentState.ACCEPTED, AmendmentState.RETAINED}
+
 REOPENABLE = {
     AmendmentState.REJECTED,
     AmendmentState.DUPLICATE,
@@ -467,6 +472,8 @@ def accept_amendment(
         except Clause.DoesNotExist:
             raise ClauseConflict(_("L'article visé par cet amendement a été supprimé entre-temps.")) from None
         proposed = selectors.proposed_text(amendment)
+        # What an undo within the window writes back (undo_acceptance).
+        amendment.replaced_text, amendment.replaced_revision = current.text, current.revision
         if resolved_text is not None:
             if expected_revision is None:
                 raise InvalidInput(_("Indiquez la révision de l'article sur laquelle porte votre texte fusionné."))
@@ -519,8 +526,120 @@ def accept_amendment(
         merged=merged or resolved,
         clause_id=clause.pk if clause is not None else None,
         revision=clause.revision if clause is not None else None,
+        undo_until=_iso(undo_deadline(amendment)),
     )
     return Acceptance(amendment=amendment, clause=clause, merged=merged, resolved=resolved)
+
+
+# ------------------------------------------------------------------------- the undo window
+
+
+def undo_deadline(amendment: Amendment):
+    """Until when the acceptance (or, in collective mode, the agora's "retenu") may be undone;
+    None when it cannot be (no window configured, or not an acceptance)."""
+    seconds = settings.ACCEPT_UNDO_SECONDS
+    if not seconds or amendment.decided_at is None or amendment.state not in UNDOABLE:
+        return None
+    return amendment.decided_at + timedelta(seconds=seconds)
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+@transaction.atomic
+def undo_acceptance(*, actor: Actor, amendment: Amendment) -> Amendment:
+    """Undo an accept within the undo window: the text is written back as it was just before
+    (through manifesto's services, credited as the undo of this amendment) and the amendment is
+    open again. The accept was applied whole in its own transaction, and the window is a
+    deadline compared with the clock, so no process has to be alive to close it; after the
+    deadline the undo is refused and the accept stays final.
+
+    Refused too when the article changed since the accept (another change went on top): the
+    facilitator then edits or reopens through the usual paths, and nothing is overwritten.
+    """
+    amendment = _locked(amendment)
+    _require_moderator(actor, amendment)
+    if amendment.state not in UNDOABLE:
+        raise AmendmentClosed(
+            _("L'amendement n° %(number)s n'est pas adopté : il n'y a rien à annuler.") % {"number": amendment.number}
+        )
+    deadline = undo_deadline(amendment)
+    if deadline is None or timezone.now() > deadline:
+        raise AmendmentClosed(
+            _("Le délai d'annulation est passé : l'adoption de l'amendement n° %(number)s est définitive.")
+            % {"number": amendment.number}
+        )
+    label = _label(amendment)
+    reason = in_site_language(_lazy("Adoption annulée : %(amendment)s")) % {"amendment": label}
+    if amendment.state == AmendmentState.RETAINED:
+        # Collective mode: only the agora's position is withdrawn; the text never changed.
+        _require_not_answered(amendment)
+        AgoraPosition.objects.filter(amendment=amendment).delete()
+    else:
+        _require_drafting(amendment.manifesto)
+        _restore_text(actor, amendment, reason)
+    outcomes.clear_outcome(amendment)
+    _decide(amendment, actor, AmendmentState.OPEN)
+    amendment.decided_by = amendment.decided_at = None
+    amendment.applied_revision = amendment.applied_clause = None
+    amendment.applied_with_merge = False
+    amendment.replaced_text, amendment.replaced_revision = "", None
+    track(amendment, actor=actor, reason=reason).save()
+    _journal("amendment.acceptance_undone", amendment)
+    return amendment
+
+
+def _restore_text(actor: Actor, amendment: Amendment, reason: str) -> None:
+    """Write back what the accept replaced, only if nothing changed the article since."""
+    moved_on = _("L'article a changé depuis l'adoption : l'annulation écraserait ce changement.")
+    if amendment.kind == AmendmentKind.INSERT:
+        if amendment.applied_clause_id is None:
+            raise ClauseConflict(moved_on)
+        try:
+            text_services.apply_clause_deletion(
+                actor=actor.user, clause=Clause(pk=amendment.applied_clause_id, manifesto_id=amendment.manifesto_id),
+                expected_revision=amendment.applied_revision, reason=reason,
+            )
+        except ClauseConflict:
+            raise ClauseConflict(moved_on) from None
+        return
+    if amendment.replaced_revision is None:
+        raise AmendmentClosed(_("Cette adoption ne peut pas être annulée."))
+    if amendment.applied_clause_id is None:
+        # A deletion: the article comes back with its number, place and text.
+        clause_id = amendment.clause_id or _deleted_clause_id(amendment)
+        clause = text_services.apply_clause_restoration(
+            actor=actor.user, manifesto_id=amendment.manifesto_id, clause_id=clause_id, reason=reason
+        )
+        amendment.clause = clause
+        # Other open amendments on that article lost it with the deletion: they get it back.
+        for other in Amendment.objects.select_for_update().filter(
+            manifesto_id=amendment.manifesto_id, clause__isnull=True, clause_number=clause.number,
+            kind__in=[AmendmentKind.MODIFY, AmendmentKind.DELETE],
+        ).exclude(pk=amendment.pk):
+            other.clause = clause
+            track(other, actor=actor, reason=reason).save()
+        return
+    current = Clause.objects.select_for_update().filter(pk=amendment.applied_clause_id).first()
+    if current is None or current.revision != amendment.applied_revision:
+        raise ClauseConflict(moved_on)
+    if current.revision == amendment.replaced_revision:
+        return  # the accept wrote the same words: nothing to write back
+    text_services.apply_clause_text(
+        actor=actor.user, clause=current, text=amendment.replaced_text, expected_revision=current.revision, reason=reason
+    )
+
+
+def _deleted_clause_id(amendment: Amendment) -> int:
+    """The id of the article an accepted deletion removed (the amendment's link was cleared)."""
+    record = (
+        Clause.history.filter(manifesto_id=amendment.manifesto_id, number=amendment.clause_number, history_type="-")
+        .order_by("-history_date").first()
+    )
+    if record is None:
+        raise AmendmentClosed(_("Cette adoption ne peut pas être annulée."))
+    return record.id
 
 
 @transaction.atomic
@@ -712,29 +831,65 @@ def set_decision_mode(*, actor, manifesto: Manifesto, decision_mode: str) -> Man
     return manifesto
 
 
+def _require_projection(actor: Actor, session: LiveSession) -> LiveSession:
+    if not permissions.can_moderate_session(actor, session):
+        raise PermissionDenied(_("Seul·es les animateur·rices de cette agora peuvent choisir ce que montre la projection."))
+    session = LiveSession.objects.select_for_update().select_related("agora").get(pk=session.pk)
+    if session.closed_at is not None:
+        raise InvalidInput(_("Cette séance est close."))
+    return session
+
+
+MAX_SIDE_BY_SIDE = 4
+
+
 @transaction.atomic
 def show_amendment(*, actor: Actor, session: LiveSession, amendment_id: int | None) -> Amendment | None:
-    """The facilitator puts an amendment of this manifesto on the session's projector (None clears it).
+    """The facilitator puts an amendment of this manifesto on the session's projector (None clears it)."""
+    shown = show_amendments(actor=actor, session=session, amendment_ids=[] if amendment_id is None else [amendment_id])
+    return shown[0] if shown else None
+
+
+@transaction.atomic
+def show_amendments(*, actor: Actor, session: LiveSession, amendment_ids: list[int]) -> list[Amendment]:
+    """Put one amendment on the projector, or several side by side (a conflict set, or the
+    amendments of one article), or none (an empty list).
 
     Journals `session.amendment_shown` with what the projector draws, so a projector that
     reconnects or reloads shows the same thing (the page renders `selectors.shown_amendment`).
     """
     from deliberation.models import Projection
 
-    if not permissions.can_moderate_session(actor, session):
-        raise PermissionDenied(_("Seul·es les animateur·rices de cette agora peuvent choisir ce que montre la projection."))
-    session = LiveSession.objects.select_for_update().select_related("agora").get(pk=session.pk)
-    if session.closed_at is not None:
-        raise InvalidInput(_("Cette séance est close."))
-    amendment = None
-    if amendment_id is not None:
-        amendment = Amendment.objects.filter(pk=amendment_id, manifesto_id=session.agora.manifesto_id).first()
-        if amendment is None or amendment.state == AmendmentState.HIDDEN:
-            raise InvalidInput(_("Cet amendement n'existe pas ou ne peut pas être projeté."))
-    Projection.objects.update_or_create(session=session, defaults={"amendment": amendment})
+    session = _require_projection(actor, session)
+    ids = list(dict.fromkeys(amendment_ids))  # in the facilitator's order, once each
+    if len(ids) > MAX_SIDE_BY_SIDE:
+        raise InvalidInput(_("La projection montre au plus %(max)d amendements côte à côte.") % {"max": MAX_SIDE_BY_SIDE})
+    found = {a.pk: a for a in selectors.with_relations().filter(pk__in=ids, manifesto_id=session.agora.manifesto_id)}
+    amendments = [found.get(pk) for pk in ids]
+    if any(a is None or a.state == AmendmentState.HIDDEN for a in amendments):
+        raise InvalidInput(_("Cet amendement n'existe pas ou ne peut pas être projeté."))
+    Projection.objects.update_or_create(
+        session=session,
+        defaults={"amendment": amendments[0] if amendments else None, "group": ids if len(ids) > 1 else []},
+    )
     record_event(
         manifesto_id=session.agora.manifesto_id,
         type="session.amendment_shown",
-        data=selectors.projected(amendment, session.pk),
+        data=selectors.projected_group(amendments, session.pk),
     )
-    return amendment
+    return amendments
+
+
+@transaction.atomic
+def set_join_box(*, actor: Actor, session: LiveSession, small: bool) -> bool:
+    """Shrink the projector's join box (QR and code) once the room has joined, or enlarge it again."""
+    from deliberation.models import Projection
+
+    session = _require_projection(actor, session)
+    Projection.objects.update_or_create(session=session, defaults={"join_small": bool(small)})
+    record_event(
+        manifesto_id=session.agora.manifesto_id,
+        type="session.join_box_changed",
+        data={"session_id": session.pk, "small": bool(small)},
+    )
+    return bool(small)

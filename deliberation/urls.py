@@ -11,6 +11,7 @@ urlpatterns = [
     path("amendements/<int:pk>/soutenir/", views.support, name="support"),
     path("amendements/<int:pk>/commenter/", views.comment, name="comment"),
     path("amendements/<int:pk>/adopter/", views.accept, name="accept"),
+    path("amendements/<int:pk>/annuler-adoption/", views.undo_accept, name="undo_accept"),
     path("amendements/<int:pk>/rejeter/", views.reject, name="reject"),
     path("amendements/<int:pk>/doublon/", views.mark_duplicate, name="duplicate"),
     path("amendements/<int:pk>/masquer/", views.hide, name="hide"),
@@ -20,5 +21,6 @@ urlpatterns = [
     path("seances/<int:session_pk>/moderation/", views.moderation, name="moderation"),
     path("seances/<int:session_pk>/fusionner/", views.merge, name="merge"),
     path("seances/<int:session_pk>/projeter/", views.show_on_projector, name="show_on_projector"),
+    path("seances/<int:session_pk>/projection-rejoindre/", views.set_join_box, name="join_box"),
     path("seances/<int:session_pk>/effacer-mon-nom/", views.erase_me, name="erase_me"),
 ]

@@ -268,7 +268,7 @@ def accept(request, pk):
             if acceptance.position is not None:
                 # Collective mode: say plainly that the text did not change.
                 messages.success(request, outcomes.position_note(acceptance.position))
-                return redirect(amendment)
+                return _back(request, amendment)
             if acceptance.merged:
                 message = _(
                     "Amendement n° %(number)s adopté. L'article avait changé depuis : les deux modifications "
@@ -279,7 +279,7 @@ def accept(request, pk):
             else:
                 message = _("Amendement n° %(number)s adopté.")
             messages.success(request, message % {"number": amendment.number})
-            return redirect(amendment)
+            return _back(request, amendment)
     if request.method != "POST":
         # The page a `conflict` reply names: opened with GET, it shows the three texts at once.
         conflict = selectors.pending_conflict(amendment)
@@ -313,6 +313,20 @@ def _position_message(amendment) -> str | None:
         return None
     position = AgoraPosition.objects.filter(amendment=amendment).select_related("agora").first()
     return outcomes.position_note(position) if position is not None else None
+
+
+@require_POST
+def undo_accept(request, pk):
+    """The no-JavaScript path of amendment.undo_accept, within the undo window."""
+    amendment, actor = _amendment(request, pk)
+    if not permissions.can_moderate(actor, amendment):
+        raise Http404
+    try:
+        services.undo_acceptance(actor=actor, amendment=amendment)
+    except ServiceError as error:
+        return _refused(request, error, amendment)
+    messages.success(request, _("Adoption de l'amendement n° %(number)s annulée : le texte est rétabli.") % {"number": amendment.number})
+    return _back(request, amendment)
 
 
 @require_POST
@@ -401,16 +415,44 @@ def show_on_projector(request, session_pk):
     session, actor = _session(request, session_pk)
     if not permissions.can_moderate_session(actor, session):
         raise Http404
-    raw = request.POST.get("amendment_id", "")
+    # One amendment_id, several (side by side), or an empty one (clears the projector).
+    ids = [int(raw) for raw in request.POST.getlist("amendment_id") if raw.isdigit()]
     try:
-        shown = services.show_amendment(actor=actor, session=session,
-                                        amendment_id=int(raw) if raw.isdigit() else None)
+        shown = services.show_amendments(actor=actor, session=session, amendment_ids=ids)
     except ServiceError as error:
         refuse_if_forbidden(error)
         messages.error(request, error.message)
     else:
-        if shown is None:
+        if not shown:
             messages.success(request, _("La projection ne montre plus d'amendement."))
+        elif len(shown) == 1:
+            messages.success(request, _("Amendement n° %(number)s à l'écran.") % {"number": shown[0].number})
         else:
-            messages.success(request, _("Amendement n° %(number)s à l'écran.") % {"number": shown.number})
+            messages.success(request, _("Amendements %(numbers)s côte à côte à l'écran.")
+                             % {"numbers": ", ".join(f"n° {a.number}" for a in shown)})
+    return _back_to_session(request, session)
+
+
+@require_POST
+def set_join_box(request, session_pk):
+    """The no-JavaScript path of session.set_join_box: shrink or enlarge the projector's join box."""
+    session, actor = _session(request, session_pk)
+    if not permissions.can_moderate_session(actor, session):
+        raise Http404
+    try:
+        small = services.set_join_box(actor=actor, session=session, small=request.POST.get("small") == "1")
+    except ServiceError as error:
+        refuse_if_forbidden(error)
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Le cadre « Rejoindre » est réduit sur la projection.") if small
+                         else _("Le cadre « Rejoindre » est agrandi sur la projection."))
+    return _back_to_session(request, session)
+
+
+def _back_to_session(request, session):
+    """Back to the console or the queue the form was on (`next`), else to the moderation queue."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
     return redirect("deliberation:moderation", session_pk=session.pk)

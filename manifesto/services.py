@@ -317,6 +317,36 @@ def apply_clause_deletion(*, actor, clause: Clause, expected_revision: int | Non
     )
 
 
+@transaction.atomic
+def apply_clause_restoration(*, actor, manifesto_id: int, clause_id: int, reason: str) -> Clause:
+    """Bring a deleted clause back as it was when deleted: same id and number, same section and
+    place (its later siblings shift down), next revision. For undoing a deletion within the
+    undo window; history keeps both the deletion and the restoration. No permission check."""
+    if Clause.objects.filter(pk=clause_id).exists():
+        raise ClauseConflict(_("Cet article existe déjà : rien à rétablir."))
+    last = Clause.history.filter(id=clause_id, manifesto_id=manifesto_id).order_by("-history_date", "-history_id").first()
+    if last is None or not Section.objects.filter(pk=last.section_id).exists():
+        raise ClauseConflict(_("Cet article ne peut plus être rétabli : sa partie a été supprimée."))
+    siblings = Clause.objects.select_for_update().filter(section_id=last.section_id)
+    for sibling in siblings.filter(position__gte=last.position).order_by("-position"):
+        sibling.position += 1
+        track(sibling, actor=actor, reason=_shifted(reason)).save()
+    clause = Clause(
+        pk=clause_id,
+        manifesto_id=manifesto_id,
+        section_id=last.section_id,
+        number=last.number,
+        position=last.position,
+        text=last.text,
+        revision=last.revision + 1,
+    )
+    track(clause, actor=actor, reason=reason).save(force_insert=True)
+    _renumber_positions(last.section_id, actor, _shifted(reason))
+    clause.refresh_from_db()
+    record_event(manifesto_id=manifesto_id, type="clause.added", data={"clause": clause_payload(clause), "reason": reason})
+    return clause
+
+
 # ------------------------------------------------------------------------- versions
 
 

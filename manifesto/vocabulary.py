@@ -184,7 +184,12 @@ DELIBERATION_EVENTS: dict[str, Shape] = _shapes(
     amendment__edited=_AMENDMENT_EVENT,
     amendment__withdrawn=_AMENDMENT_EVENT,
     # merged: the clause had changed since the amendment's base and both changes were kept.
-    amendment__accepted={**_AMENDMENT_EVENT, "merged": bool, "clause_id": (int, NONE), "revision": (int, NONE)},
+    # undo_until: ISO time until which a facilitator may undo it (amendment.undo_accept); null: no undo.
+    amendment__accepted={**_AMENDMENT_EVENT, "merged": bool, "clause_id": (int, NONE), "revision": (int, NONE),
+                         "undo_until": (str, NONE)},
+    # An accept (or collective mode's "retenu") undone within the undo window: the amendment is open
+    # again; the text's own events (clause.changed / clause.added / clause.deleted) say what came back.
+    amendment__acceptance_undone=_AMENDMENT_EVENT,
     amendment__rejected=_AMENDMENT_EVENT,
     amendment__marked_duplicate=_AMENDMENT_EVENT,
     amendment__merged=_AMENDMENT_EVENT,  # an original folded into a compromise (amendment.merged_into)
@@ -206,8 +211,13 @@ DELIBERATION_EVENTS: dict[str, Shape] = _shapes(
     comment__added={"comment": COMMENT, "session_id": (int, NONE)},
     # The amendment on the projector (null: none). amendment: AMENDMENT; totals: SUPPORT_TOTALS;
     # by_family: publishable {family: SUPPORT_TOTALS}; chunks: [[op, text]], op equal|insert|delete.
+    # citation: the lines it touches ("article 4, l. 12–14") or "". group: when several amendments
+    # are side by side (session.show_amendments), one such object per amendment (without "group"),
+    # the first being the one above; otherwise [].
     session__amendment_shown={"session_id": int, "amendment": (dict, NONE), "totals": SUPPORT_TOTALS,
-                              "by_family": MapOf(SUPPORT_TOTALS), "chunks": list},
+                              "by_family": MapOf(SUPPORT_TOTALS), "chunks": list, "citation": str, "group": list},
+    # The projector's join box (QR and code) made small (true) or large again.
+    session__join_box_changed={"session_id": int, "small": bool},
 )
 
 # ---------------------------------------------------------------- events: signatures (manifesto)
@@ -340,6 +350,9 @@ DELIBERATION_COMMANDS: dict[str, Shape] = _shapes(
     comment__add={"amendment_id": int, "stance": str, "text": str},  # stance: pour | contre
     # facilitators
     session__show_amendment={"amendment_id": (int, NONE)},  # null clears the projector
+    session__show_amendments={"amendment_ids": ListOf(int)},  # side by side (at most 4); [] clears
+    session__set_join_box={"small": bool},
+    amendment__undo_accept={"amendment_id": int},  # within the undo window (settings.ACCEPT_UNDO_SECONDS)
     amendment__accept={"amendment_id": int, "resolved_text": (str, NONE), "expected_revision": (int, NONE)},
     amendment__reject={"amendment_id": int, "reason": str},
     amendment__mark_duplicate={"amendment_id": int, "duplicate_of": int},

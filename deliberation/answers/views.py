@@ -31,6 +31,7 @@ PROGRESS_EVENTS = [
     "amendment.merged",
     "amendment.hidden",
     "amendment.reopened",
+    "amendment.acceptance_undone",
     "amendment.position_taken",
     "amendment.outcome_given",
 ]

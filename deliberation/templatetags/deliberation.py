@@ -38,18 +38,66 @@ def outcome(amendment, public=True, show_positions=True):
 
 @register.simple_tag
 def projected_amendment(session):
-    """What the projector shows of the amendment on screen (selectors.projected), with family labels."""
+    """What the projector shows (selectors.projected_group): `items`, one per amendment on screen
+    (one, several side by side, or none), each with its family bars; the family labels; and
+    whether the join box is small."""
     from deliberation import selectors
     from manifesto.models import EssFamily
 
-    shown = selectors.projected(selectors.shown_amendment(session), session.pk)
+    projection = selectors.projection_of(session)
+    shown = selectors.projected_group(selectors.shown_group(session), session.pk)
     labels = dict(EssFamily.choices)
-    shown["families"] = [
-        {"code": code, "label": labels.get(code, code or _("Non précisée")), **counts, **_bar(counts)}
-        for code, counts in shown["by_family"].items()
-    ]
+    items = shown["group"] or ([shown] if shown["amendment"] else [])
+    for item in items:
+        item["headline"] = decision_headline(item["amendment"])
+        item["families"] = [
+            {"code": code, "label": labels.get(code, code or _("Non précisée")), **counts, **_bar(counts)}
+            for code, counts in item["by_family"].items()
+        ]
+    shown["items"] = items
     shown["family_labels"] = {**{code: str(label) for code, label in labels.items()}, "": _("Non précisée")}
+    shown["join_small"] = bool(projection and projection.join_small)
     return shown
+
+
+@register.filter
+def undoable(amendment) -> bool:
+    """Whether a facilitator may still undo this amendment's accept (services.undo_deadline)."""
+    from django.utils import timezone
+
+    from deliberation import services
+
+    deadline = services.undo_deadline(amendment)
+    return deadline is not None and timezone.now() <= deadline
+
+
+@register.simple_tag
+def join_box_small(session) -> bool:
+    """Whether the facilitator shrank the projector's join box."""
+    from deliberation import selectors
+
+    projection = selectors.projection_of(session)
+    return bool(projection and projection.join_small)
+
+
+def decision_headline(data: dict) -> str:
+    """The decision on an amendment, in words for the room (static/js/projector.js says the same):
+    "Adopté — article 4 modifié", "Rejeté — <motif>", "Retenu par l'agora — transmis au collectif"."""
+    state, kind, number = data["state"], data["kind"], data["clause_number"]
+    if state == "accepted":
+        if kind == "insert":
+            return _("Adopté — nouvel article ajouté")
+        if kind == "delete":
+            return _("Adopté — article %(number)s supprimé") % {"number": number}
+        return _("Adopté — article %(number)s modifié") % {"number": number}
+    if state == "retained":
+        return _("Retenu par l'agora — transmis au collectif")
+    if state == "rejected" and data["outcome"] != "not_retained":
+        reason = data["decision_reason"]
+        return _("Rejeté — %(reason)s") % {"reason": reason} if reason else _("Rejeté")
+    if state == "open":
+        return ""
+    return data["answer"][:1].upper() + data["answer"][1:]
 
 
 def _bar(counts: dict) -> dict:

@@ -566,7 +566,8 @@
     });
 
     ["amendment.proposed", "amendment.edited", "amendment.withdrawn", "amendment.accepted", "amendment.rejected",
-     "amendment.marked_duplicate", "amendment.merged", "amendment.hidden", "amendment.reopened"].forEach(function (type) {
+     "amendment.marked_duplicate", "amendment.merged", "amendment.hidden", "amendment.reopened",
+     "amendment.acceptance_undone"].forEach(function (type) {
       Live.on(type, function (data) {
         var isNew = !state.amendments[data.amendment.id];
         upsert(data.amendment);

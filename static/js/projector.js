@@ -1,25 +1,87 @@
-/* The projector's amendment on screen (session.amendment_shown), its live tally (support.changed)
-   and its decision (accepted / rejected / position taken), drawn from the frames with textContent. */
+/* The projector, the room's shared screen (templates/agora/projector.html): the article in focus
+ * with its line numbers (fetched from the server, which numbers the whole text as manifesto/lines.py),
+ * the amendment(s) the facilitator put on screen (session.amendment_shown: one, or several side by
+ * side) as a word diff with their live tally (support.changed), and each decision in words: an
+ * accepted change folds into the article (struck words go, new words settle), collective mode's
+ * "retenu" and a rejection say so, an undo (amendment.acceptance_undone) puts the diff back.
+ * Every piece of text goes in with textContent. Nothing here scrolls; when a text is too long for
+ * the screen, the stage steps its font size down (classes fit-1…fit-4) until it fits.
+ */
 (function () {
   "use strict";
+  var root = document.getElementById("live");
   var box = document.querySelector("[data-projected]");
-  if (!box || !window.Live) return;
+  if (!root || !box || !window.Live) return;
+  var Live = window.Live;
   var labelsNode = document.getElementById("family-labels");
   var familyLabels = labelsNode ? JSON.parse(labelsNode.textContent) : {};
   var SVG = "http://www.w3.org/2000/svg";
-  var shownId = null;
+  var article = document.querySelector("[data-projector-article]");
+  var stage = document.querySelector("[data-projector-stage]");
+  var cardsHolder = box.querySelector("[data-projected-cards]");
+  var shown = {}; // amendment id -> the projected item drawn (amendment, chunks…)
+  var focusId = null;
 
-  function q(sel) { return box.querySelector(sel); }
-  function fmt(template, value) { return template.replace("%(number)s", value); }
+  function fmt(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key] === undefined ? "" : values[key]; })
+      .replace("%s", values.s === undefined ? "" : values.s);
+  }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function make(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
 
-  function drawDiff(chunks) {
-    var p = q("[data-projected-diff]");
-    clear(p);
+  // ------------------------------------------------------------------ fitting the screen
+  function overflowing() {
+    return stage.scrollHeight > stage.clientHeight + 1 || document.documentElement.scrollHeight > window.innerHeight + 1;
+  }
+  // From the largest size down: a short text takes the room, a long one steps down until it fits.
+  var SIZES = ["grow-2", "grow-1", "", "fit-1", "fit-2", "fit-3", "fit-4"];
+  function fit() {
+    SIZES.forEach(function (c) { if (c) stage.classList.remove(c); });
+    for (var i = 0; i < SIZES.length; i++) {
+      if (i > 0 && SIZES[i - 1]) stage.classList.remove(SIZES[i - 1]);
+      if (SIZES[i]) stage.classList.add(SIZES[i]);
+      if (!overflowing()) return;
+    }
+  }
+  window.addEventListener("resize", fit);
+
+  // ------------------------------------------------------------------ the article in focus
+  function drawArticle(data) {
+    var number = article.querySelector("[data-article-number]");
+    var lines = article.querySelector("[data-article-lines]");
+    clear(lines);
+    focusId = data.clause ? data.clause.id : null;
+    number.textContent = data.clause ? fmt(article.dataset.labelArticle, { s: data.clause.number }) : "";
+    if (!data.clause) { lines.appendChild(make("p", "muted", article.dataset.labelNone)); fit(); return; }
+    data.lines.forEach(function (line) {
+      var p = make("p", "nline" + (line.paragraph_start ? " para" : ""));
+      var ln = make("span", "ln", String(line.number));
+      ln.setAttribute("aria-hidden", "true");
+      p.appendChild(ln);
+      p.appendChild(make("span", "lt", line.text));
+      lines.appendChild(p);
+    });
+    fit();
+  }
+  function loadArticle() {
+    fetch(root.dataset.articleUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) drawArticle(data); })
+      .catch(function () { /* offline: the snapshot on reconnect asks again */ });
+  }
+
+  // ------------------------------------------------------------------ one amendment on screen
+  function drawDiff(node, chunks) {
+    clear(node);
     chunks.forEach(function (chunk) {
       var op = chunk[0], text = chunk[1];
-      var node = op === "insert" ? document.createElement("ins") : op === "delete" ? document.createElement("del") : null;
-      if (node) { node.textContent = text; p.appendChild(node); } else { p.appendChild(document.createTextNode(text)); }
+      var tag = op === "insert" ? "ins" : op === "delete" ? "del" : null;
+      node.appendChild(tag ? make(tag, null, text) : document.createTextNode(text));
     });
   }
 
@@ -30,19 +92,20 @@
     return r;
   }
 
-  function drawTally(totals, byFamily) {
-    ["pour", "contre", "abstention"].forEach(function (k) { q('[data-projected-total="' + k + '"]').textContent = totals[k] || 0; });
-    var holder = q("[data-projected-families]");
+  function drawTally(card, totals, byFamily) {
+    ["pour", "contre", "abstention"].forEach(function (k) {
+      card.querySelector('[data-projected-total="' + k + '"]').textContent = totals[k] || 0;
+    });
+    var holder = card.querySelector("[data-projected-families]");
     clear(holder);
     var codes = Object.keys(byFamily || {});
     if (!codes.length) return;
-    var h = document.createElement("h3"); h.textContent = box.dataset.labelFamilies; holder.appendChild(h);
+    holder.appendChild(make("h3", null, box.dataset.labelFamilies));
     codes.forEach(function (code) {
       var c = byFamily[code], total = (c.pour + c.contre + c.abstention) || 1;
       var pour = Math.round(1000 * c.pour / total) / 10, contre = Math.round(1000 * c.contre / total) / 10;
-      var row = document.createElement("div"); row.className = "family-row";
-      var label = document.createElement("span"); label.className = "family-label";
-      label.textContent = familyLabels[code] || code || box.dataset.labelUnknown;
+      var row = make("div", "family-row");
+      var label = make("span", "family-label", familyLabels[code] || code || box.dataset.labelUnknown);
       var svg = document.createElementNS(SVG, "svg");
       svg.setAttribute("class", "family-bar"); svg.setAttribute("viewBox", "0 0 100 10");
       svg.setAttribute("preserveAspectRatio", "none"); svg.setAttribute("role", "img");
@@ -51,47 +114,127 @@
       svg.appendChild(rect("bar-pour", 0, pour));
       svg.appendChild(rect("bar-contre", pour, contre));
       svg.appendChild(rect("bar-abstention", pour + contre, Math.max(0, 100 - pour - contre)));
-      var counts = document.createElement("span"); counts.className = "family-counts";
-      counts.textContent = c.pour + " · " + c.contre + " · " + c.abstention;
-      row.appendChild(label); row.appendChild(svg); row.appendChild(counts);
+      row.appendChild(label); row.appendChild(svg);
+      row.appendChild(make("span", "family-counts", c.pour + " · " + c.contre + " · " + c.abstention));
       holder.appendChild(row);
     });
   }
 
-  function drawOutcome(amendment, decided) {
-    var out = q("[data-projected-outcome]");
-    out.textContent = amendment.state !== "open" ? amendment.answer : "";
-    if (decided) { box.classList.remove("decided"); void box.offsetWidth; box.classList.add("decided"); }
+  // The decision in words (deliberation/templatetags/deliberation.py: decision_headline says the same).
+  function headline(a, position) {
+    var d = box.dataset;
+    if (a.state === "accepted") {
+      if (a.kind === "insert") return d.wordInserted;
+      return fmt(a.kind === "delete" ? d.wordDeleted : d.wordModified, { number: a.clause_number });
+    }
+    if (a.state === "retained") return position && position.label ? position.label : d.wordRetained;
+    if (a.state === "rejected" && a.outcome !== "not_retained") {
+      return a.decision_reason ? fmt(d.wordRejected, { reason: a.decision_reason }) : d.wordRejectedPlain;
+    }
+    if (a.state === "open") return "";
+    return a.answer ? a.answer.charAt(0).toUpperCase() + a.answer.slice(1) : "";
   }
 
+  function field(tag, cls, attr) { var n = make(tag, cls); n.setAttribute(attr, ""); return n; }
+
+  function buildCard(item) {
+    var a = item.amendment;
+    var card = make("article", "projected-card state-" + a.state);
+    card.setAttribute("data-projected-card", a.id);
+    var title = make("h2", "projected-title");
+    title.appendChild(field("span", null, "data-projected-number"));
+    title.appendChild(document.createTextNode(" "));
+    title.appendChild(field("span", "projected-clause", "data-projected-clause"));
+    var meta = make("p", "projected-meta");
+    meta.appendChild(field("span", null, "data-projected-author"));
+    meta.appendChild(document.createTextNode(" · "));
+    meta.appendChild(field("span", null, "data-projected-agora"));
+    if (item.citation) { meta.appendChild(document.createTextNode(" · ")); meta.appendChild(field("span", null, "data-projected-citation")); }
+    var totals = make("dl", "projected-totals");
+    ["pour", "contre", "abstention"].forEach(function (k) {
+      var div = make("div", "t-" + k);
+      div.appendChild(make("dt", null, box.dataset["label" + k.charAt(0).toUpperCase() + k.slice(1)]));
+      var dd = make("dd"); dd.setAttribute("data-projected-total", k); div.appendChild(dd);
+      totals.appendChild(div);
+    });
+    [title, meta, field("p", "projected-diff diff", "data-projected-diff"), field("p", "projected-outcome", "data-projected-outcome"),
+     totals, field("div", "projected-families", "data-projected-families")].forEach(function (n) { card.appendChild(n); });
+    card.querySelector("[data-projected-number]").textContent = fmt(box.dataset.labelNumber, { number: a.number });
+    card.querySelector("[data-projected-clause]").textContent = a.clause_number ? "— " + fmt(box.dataset.labelClause, { number: a.clause_number }) : "";
+    card.querySelector("[data-projected-author]").textContent = a.author;
+    card.querySelector("[data-projected-agora]").textContent = a.agora;
+    if (item.citation) card.querySelector("[data-projected-citation]").textContent = item.citation;
+    drawDiff(card.querySelector("[data-projected-diff]"), item.chunks);
+    card.querySelector("[data-projected-outcome]").textContent = headline(a);
+    drawTally(card, item.totals, item.by_family);
+    if (a.state === "accepted") card.classList.add("applied");
+    return card;
+  }
+
+  function cardOf(id) { return cardsHolder.querySelector('[data-projected-card="' + id + '"]'); }
+
   Live.on("session.amendment_shown", function (d) {
-    var a = d.amendment;
-    shownId = a ? a.id : null;
-    box.hidden = !a;
-    if (!a) return;
-    q("[data-projected-number]").textContent = fmt(box.dataset.labelNumber, a.number);
-    q("[data-projected-clause]").textContent = a.clause_number ? "— " + fmt(box.dataset.labelClause, a.clause_number) : "";
-    q("[data-projected-author]").textContent = a.author;
-    q("[data-projected-agora]").textContent = a.agora;
-    drawDiff(d.chunks);
-    drawTally(d.totals, d.by_family);
-    drawOutcome(a, false);
-    Live.announce(q("[data-projected-number]").textContent);
+    var items = d.group && d.group.length ? d.group : (d.amendment ? [d] : []);
+    shown = {};
+    clear(cardsHolder);
+    items.forEach(function (item) { shown[item.amendment.id] = item; cardsHolder.appendChild(buildCard(item)); });
+    box.setAttribute("data-count", String(items.length));
+    box.hidden = !items.length;
+    fit();
+    if (items.length) Live.announce(items.map(function (i) { return fmt(box.dataset.labelNumber, { number: i.amendment.number }); }).join(", "));
   });
 
   Live.on("support.changed", function (d) {
-    if (shownId !== null && d.amendment_id === shownId) drawTally(d.totals, d.by_family);
+    var card = shown[d.amendment_id] && cardOf(d.amendment_id);
+    if (card) drawTally(card, d.totals, d.by_family);
   });
 
-  ["amendment.accepted", "amendment.rejected", "amendment.position_taken", "amendment.marked_duplicate",
-   "amendment.merged", "amendment.withdrawn"].forEach(function (type) {
-    Live.on(type, function (d) {
-      if (shownId !== null && d.amendment && d.amendment.id === shownId) {
-        drawOutcome(d.amendment, true);
-        Live.announce(d.amendment.answer);
-      }
-    });
+  function decided(a, extra) {
+    var card = shown[a.id] && cardOf(a.id);
+    if (!card) return;
+    shown[a.id].amendment = a;
+    card.className = "projected-card state-" + a.state;
+    var out = card.querySelector("[data-projected-outcome]");
+    out.textContent = extra && extra.undone ? box.dataset.wordUndone : headline(a, extra && extra.position);
+    // Restart the animations: the change folds into the article (reduced motion: it just does).
+    void card.offsetWidth;
+    card.classList.add("decided");
+    if (a.state === "accepted") card.classList.add("applied");
+    fit();
+    Live.announce(out.textContent);
+  }
+
+  ["amendment.accepted", "amendment.rejected", "amendment.marked_duplicate", "amendment.merged",
+   "amendment.withdrawn", "amendment.reopened"].forEach(function (type) {
+    Live.on(type, function (d) { decided(d.amendment); });
+  });
+  Live.on("amendment.position_taken", function (d) { decided(d.amendment, { position: d.position }); });
+  Live.on("amendment.acceptance_undone", function (d) { decided(d.amendment, { undone: true }); });
+  Live.on("amendment.hidden", function (d) {
+    // A hidden amendment leaves the wall at once.
+    var card = cardOf(d.amendment.id);
+    if (card) { card.remove(); delete shown[d.amendment.id]; }
+    if (!cardsHolder.children.length) box.hidden = true;
   });
 
-  if (box.dataset.amendmentId) shownId = Number(box.dataset.amendmentId);
+  Live.on("session.join_box_changed", function (d) {
+    if (d.small) box.setAttribute("data-join-small", ""); else box.removeAttribute("data-join-small");
+    fit();
+  });
+
+  // The article: its numbered lines come from the server whenever the focus or its text changes.
+  Live.on("session.focus_changed", function () { loadArticle(); });
+  ["clause.changed", "clause.added", "clause.deleted", "clause.moved"].forEach(function (type) {
+    Live.on(type, function () { loadArticle(); }); // a change anywhere may renumber the lines after it
+  });
+  Live.onSnapshot(function (data) {
+    var f = data.session.focus_clause;
+    if ((f ? f.id : null) !== focusId || f) loadArticle();
+  });
+
+  Array.prototype.forEach.call(cardsHolder.querySelectorAll("[data-projected-card]"), function (card) {
+    shown[card.getAttribute("data-projected-card")] = { amendment: { id: Number(card.getAttribute("data-projected-card")) } };
+  });
+  document.addEventListener("DOMContentLoaded", fit);
+  window.addEventListener("load", fit);
 }());

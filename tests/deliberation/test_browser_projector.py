@@ -150,7 +150,7 @@ def test_projector_shows_the_amendment_live_at_both_sizes(server):
             assert fits(page) == {"scroll": True, "over": []}
 
             run(env, REJECT.format(**data))
-            expect(box.locator("[data-projected-outcome]")).to_contain_text("écarté — Hors du champ", timeout=5000)
+            expect(box.locator("[data-projected-outcome]")).to_contain_text("Rejeté — Hors du champ", timeout=5000)
             page.screenshot(path="/tmp/room-projector-rejected.png")
         finally:
             browser.close()

@@ -66,7 +66,7 @@ def test_projector_page_renders_the_shown_amendment_without_links(client, live_s
     response = client.post(reverse("deliberation:show_on_projector", args=[live_session.pk]), {"amendment_id": amendment.pk})
     assert response.status_code == 302
     page = client.get(reverse("agora:projector", args=[live_session.pk])).content.decode()
-    assert f'data-amendment-id="{amendment.pk}"' in page
+    assert f'data-projected-card="{amendment.pk}"' in page
     assert "<ins>" in page and "&lt;b&gt;ajout&lt;/b&gt;" in page
     assert "Amendement n° 1" in page and "Amina" in page
     moderation = client.get(reverse("deliberation:moderation", args=[live_session.pk])).content.decode()
