@@ -15,7 +15,7 @@ from tests.services import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 MAX_PAGES = 90
-SKIP = re.compile(r"/deconnexion|/logout|\.csv|\.svg|\.pdf|\.md$|/admin/.+/(add|delete)/|/i18n/")
+SKIP = re.compile(r"/deconnexion|/logout|\.csv|\.svg|\.pdf|\.odt|\.md$|/admin/.+/(add|delete)/|/i18n/")
 INSPECT = "() => [document.querySelectorAll('[data-xss]').length, typeof window.pwned]"
 
 
