@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agora import permissions, phases, selectors
+from agora import permissions, selectors
 from agora.models import Agora, CommandReceipt, Connection, Floor, LiveSession, Participant, Phase, RaisedHand, Registration
 from manifesto import stages
 from manifesto.errors import InvalidInput, PermissionDenied, ServiceError
@@ -190,7 +190,7 @@ def set_phase(*, actor, session: LiveSession, phase: str) -> LiveSession:
     if session.phase != phase:
         session.phase = phase
         session.save(update_fields=["phase"])
-        _record(session, "session.phase_changed", phase=phase, label=phases.label(phase))
+        _record(session, "session.phase_changed", phase=phase)
     return session
 
 

@@ -53,6 +53,8 @@ def _live_context(request, session: LiveSession, **extra) -> dict:
         "agora": session.agora,
         "phase_label": phases.label(session.phase),
         "phases": phases.PHASES.values(),
+        # The phase names in this page's language, for live.js: events carry the code only.
+        "phase_labels": {code: str(info.label) for code, info in phases.PHASES.items()},
         "queue": selectors.queue_state(session),
         "presence_count": selectors.presence_count(session.pk),
         "join_url": join_url(request, session),

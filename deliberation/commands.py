@@ -224,6 +224,7 @@ def amendments_snapshot(session, *, participant, is_facilitator: bool) -> dict:
     return {
         "clauses": [clause_payload(c) for c in selectors.clauses_in_scope(session)],
         "sections": [{"id": s.pk, "title": s.title} for s in selectors.sections_in_scope(session)],
+        "proposals": selectors.proposal_conditions(session),
         "amendments": [
             {
                 **selectors.data_for(a, actor, as_moderator=is_facilitator),

@@ -1,5 +1,8 @@
 """The no-JavaScript forms of deliberation. They parse input; the services decide."""
 
+import re
+import secrets
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +11,26 @@ from deliberation.services import MAX_COMMENT_LENGTH, MAX_JUSTIFICATION_LENGTH, 
 from manifesto.services import MAX_CLAUSE_LENGTH
 
 
+def counted(form: forms.Form, *names: str) -> None:
+    """Long texts get a counter instead of the browser's `maxlength`, which cuts a long paste
+    silently: the limit goes in data-maxlength (deliberation.js shows "n / max" and refuses
+    before sending), and the field's max_length still refuses it on the server, text kept."""
+    for name in names:
+        attrs = form.fields[name].widget.attrs
+        if "maxlength" in attrs:
+            attrs["data-maxlength"] = attrs.pop("maxlength")
+
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,48}$")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
 class ProposeForm(forms.Form):
+    # One-time: the same token posted twice files one amendment (services.propose_amendment_once).
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(label=_("Nature"), choices=AmendmentKind.choices, initial=AmendmentKind.MODIFY)
     clause = forms.ModelChoiceField(
         label=_("Article"),
@@ -35,6 +57,11 @@ class ProposeForm(forms.Form):
         self.fields["clause"].queryset = clauses
         self.fields["clause"].label_from_instance = lambda c: _("Article %(number)s") % {"number": c.number}
         self.fields["section"].queryset = sections
+        counted(self, "text", "justification")
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"]
+        return token if TOKEN.match(token or "") else ""
 
 
 class EditForm(forms.Form):
@@ -45,6 +72,10 @@ class EditForm(forms.Form):
         label=_("Exposé des motifs"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MAX_JUSTIFICATION_LENGTH
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        counted(self, "text", "justification")
+
 
 class SupportForm(forms.Form):
     value = forms.ChoiceField(label=_("Votre position"), choices=SupportValue.choices)
@@ -53,6 +84,10 @@ class SupportForm(forms.Form):
 class CommentForm(forms.Form):
     stance = forms.ChoiceField(label=_("Sens"), choices=CommentStance.choices, widget=forms.RadioSelect)
     text = forms.CharField(label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 2}), max_length=MAX_COMMENT_LENGTH)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        counted(self, "text")
 
 
 class AcceptForm(forms.Form):

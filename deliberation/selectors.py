@@ -8,13 +8,15 @@ from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from agora import phases
 from deliberation import outcomes
 from deliberation.models import Amendment, AmendmentKind, AmendmentState, Comment, Support, SupportValue
 from deliberation.permissions import Actor, can_moderate, can_view_amendment, is_author
-from manifesto import lines
+from manifesto import lines, stages
 from manifesto import selectors as text_selectors
 from manifesto.diff import render_diff, word_diff
 from manifesto.merge import three_way_merge
+from manifesto.models import ManifestoStatus
 from manifesto.disclosure import publishable_groups
 from manifesto.services import in_site_language
 
@@ -408,3 +410,39 @@ def shown_amendment(session) -> Amendment | None:
 
     projection = Projection.objects.filter(session=session).select_related("amendment").first()
     return projection.amendment if projection is not None else None
+
+
+# ------------------------------------------------------------------------- may one propose now?
+
+
+def proposal_refusal(session) -> str | None:
+    """Why the session's participants cannot propose an amendment now, or None when they can.
+
+    The same checks as services.propose_amendment, so pages offer the form only when it can
+    work: the session open, its phase, the text still being written, the process's stage.
+    """
+    if session.closed_at is not None:
+        return _("La séance est close.")
+    if not phases.command_allowed(session, "amendment.propose"):
+        return _("La phase a changé : les propositions sont closes.")
+    manifesto = session.agora.manifesto
+    if manifesto.status != ManifestoStatus.DRAFTING:
+        return _("Le texte est figé : il ne peut plus être modifié.")
+    staged = stages.stages_of(manifesto)
+    if not stages.is_allowed(manifesto, "amendment.propose", stages=staged):
+        return stages.refusal(manifesto, "amendment.propose", stages=staged)
+    return None
+
+
+def proposal_conditions(session) -> dict:
+    """What a live client needs to know whether proposing can work, and to follow it from events
+    (manifesto.status_changed, stage.opened/closed): the text's status, whether the current
+    stage allows proposing, and the stages that do (None: the manifesto has no staged process)."""
+    manifesto = session.agora.manifesto
+    staged = stages.stages_of(manifesto)
+    return {
+        "text_status": manifesto.status,
+        "stage_allows": stages.is_allowed(manifesto, "amendment.propose", stages=staged),
+        "stages_allowing": [kind for kind, spec in stages.STAGES.items() if "amendment.propose" in spec.actions]
+        if staged else None,
+    }

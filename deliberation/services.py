@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from agora import phases
+from agora import selectors as agora_selectors
+from agora import services as agora_services
 from agora.models import LiveSession
 from deliberation import outcomes, permissions, selectors
 from deliberation.errors import AmendmentClosed, AmendmentConflict, ClauseConflict, InvalidInput, PermissionDenied, WrongPhase
@@ -327,6 +329,59 @@ def propose_amendment(
     track(amendment, actor=actor, reason=in_site_language(_lazy("Amendement proposé"))).save()
     _journal("amendment.proposed", amendment)
     return amendment
+
+
+def form_actor_key(actor: Actor) -> str:
+    """The key of a person's command receipts, as the live room's consumer builds it."""
+    if actor.signed_in:
+        return f"user:{actor.user.pk}"
+    return f"participant:{actor.participant.pk}"
+
+
+def propose_amendment_once(*, actor: Actor, session: LiveSession, token: str, **proposal) -> tuple[Amendment, bool]:
+    """propose_amendment for the HTML form, at most once per form `token` (a one-time hidden field).
+
+    A double tap, or Back and submit again, posts the same token: the second post files nothing
+    and gets the first one's amendment, with False. The token is kept as a command receipt (the
+    live room's, under "form-<token>"), written in the proposal's transaction: two posts at once
+    cannot both commit, and the one that loses reads the winner's receipt.
+    Returns (amendment, True) when this post filed it.
+    """
+    command_id = f"form-{token}"
+    key = form_actor_key(actor)
+    first = agora_selectors.stored_reply(session=session, actor=key, command_id=command_id)
+    if first is not None:
+        return Amendment.objects.get(pk=first["data"]["amendment_id"]), False
+    # Back and submit again may re-fetch the form (a new token) and the browser refill the fields:
+    # the very same proposal, by the same person, still open, is that first one, not a new one.
+    twin = _same_open_proposal(actor=actor, session=session, **proposal)
+    if twin is not None:
+        return twin, False
+    try:
+        with transaction.atomic():
+            amendment = propose_amendment(actor=actor, session=session, **proposal)
+            agora_services.record_command_reply(
+                session=session, actor=key, command_id=command_id, command_type="amendment.propose",
+                reply={"type": "ack", "in_reply_to": command_id, "data": {"amendment_id": amendment.pk}},
+            )
+    except IntegrityError:
+        first = agora_selectors.stored_reply(session=session, actor=key, command_id=command_id)
+        if first is None:
+            raise
+        return Amendment.objects.get(pk=first["data"]["amendment_id"]), False
+    return amendment, True
+
+
+def _same_open_proposal(*, actor: Actor, session: LiveSession, kind: str, clause=None, section=None, text: str = "",
+                        justification: str = "") -> Amendment | None:
+    if actor.participant is None:
+        return None
+    return Amendment.objects.filter(
+        session=session, author=actor.participant, state=AmendmentState.OPEN, kind=kind, clause=clause,
+        text="" if kind == AmendmentKind.DELETE else text_services.normalise_text(text),
+        justification=text_services.normalise_text(justification),
+        **({"section": section} if section is not None else {}),
+    ).order_by("pk").first()
 
 
 @transaction.atomic

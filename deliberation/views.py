@@ -104,7 +104,7 @@ def session_amendments(request, session_pk):
         "is_moderator": is_moderator,
         # Live for those the live room lets in: its participants and facilitators.
         "live": actor.participant is not None or is_moderator,
-        "can_propose": actor.participant is not None and services.phase_allows(session, "amendment.propose"),
+        "can_propose": actor.participant is not None and selectors.proposal_refusal(session) is None,
     }
     return render(request, "deliberation/session_amendments.html", context)
 
@@ -136,37 +136,63 @@ def _propose_form(session, data=None, initial=None):
 
 def propose(request, session_pk):
     session, actor = _session(request, session_pk)
-    initial = {"clause": request.GET.get("article"), "kind": request.GET.get("nature", AmendmentKind.MODIFY)}
-    form = _propose_form(session, request.POST if request.method == "POST" else None, initial)
+    refusal = selectors.proposal_refusal(session)
+    form = _propose_form(session, request.POST if request.method == "POST" else None, _propose_initial(request, session))
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and not permissions.is_active_participant(actor, session):
         # Refused before the form is read: the page says to join the session first.
         form.add_error(None, _("Rejoignez la séance pour participer."))
         status = 403
     elif request.method == "POST" and form.is_valid():
+        proposal = {
+            "actor": actor,
+            "session": session,
+            "kind": form.cleaned_data["kind"],
+            "clause": form.cleaned_data["clause"],
+            "section": form.cleaned_data["section"],
+            "text": form.cleaned_data["text"],
+            "justification": form.cleaned_data["justification"],
+        }
         try:
-            amendment = services.propose_amendment(
-                actor=actor,
-                session=session,
-                kind=form.cleaned_data["kind"],
-                clause=form.cleaned_data["clause"],
-                section=form.cleaned_data["section"],
-                text=form.cleaned_data["text"],
-                justification=form.cleaned_data["justification"],
-            )
+            if form.cleaned_data["token"]:
+                amendment, filed = services.propose_amendment_once(token=form.cleaned_data["token"], **proposal)
+            else:
+                amendment, filed = services.propose_amendment(**proposal), True
         except ServiceError as error:
             form.add_error(None, error.message)  # what they typed stays in the form
             status = 403 if isinstance(error, PermissionRefused) else 400
         else:
-            messages.success(request, _("Votre amendement n° %(number)s est déposé.") % {"number": amendment.number})
+            if filed:
+                messages.success(request, _("Votre amendement n° %(number)s est déposé.") % {"number": amendment.number})
+            else:
+                messages.info(request, _("Ce formulaire a déjà été envoyé : votre amendement n° %(number)s est déposé une seule fois.")
+                              % {"number": amendment.number})
             return redirect(amendment)
     clauses = {c.pk: c.text for c in form.fields["clause"].queryset}
     return render(
         request,
         "deliberation/propose.html",
-        {"session": session, "form": form, "participant": actor.participant, "clause_texts": clauses},
+        {
+            "session": session, "form": form, "participant": actor.participant, "clause_texts": clauses,
+            # Offered only when it can work; a refused post keeps its text in the form all the same.
+            "refusal": refusal, "closed": refusal is not None and request.method != "POST",
+        },
         status=status,
     )
+
+
+def _propose_initial(request, session) -> dict:
+    """Without JavaScript too the form starts on the article in discussion, with its current text
+    to rewrite (or the one the link names: ?article=<id>&nature=<kind>), and a one-time token."""
+    kind = request.GET.get("nature", AmendmentKind.MODIFY)
+    clause_id = request.GET.get("article") or session.focus_clause_id
+    initial = {"kind": kind, "clause": clause_id, "token": forms.new_token()}
+    clause = selectors.clauses_in_scope(session).filter(pk=clause_id).first() if str(clause_id or "").isdigit() else None
+    if clause is not None:
+        initial["clause"] = clause.pk
+        if kind == AmendmentKind.MODIFY:
+            initial["text"] = clause.text
+    return initial
 
 
 def edit(request, pk):

@@ -3,6 +3,9 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from deliberation.services import MAX_COMMENT_LENGTH, MAX_JUSTIFICATION_LENGTH
+from manifesto.services import MAX_CLAUSE_LENGTH
+
 
 def js_words(agora=None) -> dict:
     """The words, and whether the agora's manifesto is in collective mode (the labels of moderation
@@ -87,4 +90,15 @@ def _common_words() -> dict:
         "draftWaiting": _("Votre proposition attend la réponse du serveur…"),
         "draftKept": _("Votre texte est gardé ici, et reviendra dans le formulaire à la prochaine phase de propositions."),
         "draftForget": _("Effacer ce brouillon"),
+        "pendingSend": _("En attente d'envoi : votre proposition partira au retour du réseau."),
+        "proposalsClosed": _("La phase a changé : les propositions sont closes."),
+        "textFrozen": _("Le texte est figé : il ne peut plus être modifié."),
+        "stageClosed": _("Les amendements ne sont pas ouverts à cette étape du processus."),
+        "sessionClosed": _("La séance est close."),
+        "counter": _("%s / %s caractères"),
+        "tooLong": _("Ce texte compte %s caractères, pour %s au plus : raccourcissez-le. Rien n'a été envoyé ; votre texte reste ici."),
+        # The limits the services enforce (deliberation.services, manifesto.services).
+        "maxText": MAX_CLAUSE_LENGTH,
+        "maxWhy": MAX_JUSTIFICATION_LENGTH,
+        "maxComment": MAX_COMMENT_LENGTH,
     }

@@ -122,7 +122,8 @@ PARTICIPANT = {"id": int, "display_name": str, "organisation": str, "ess_family"
 AGORA_EVENTS: dict[str, Shape] = _shapes(
     session__opened={"session_id": int, "code": str, "phase": str},
     session__closed={"session_id": int},
-    session__phase_changed={"session_id": int, "phase": str, "label": str},
+    # The phase's code only: each client names it in its own language (the snapshot's `phases`).
+    session__phase_changed={"session_id": int, "phase": str},
     session__focus_changed={"session_id": int, "clause": (CLAUSE, NONE)},
     session__timer_changed={"session_id": int, "ends_at": (str, NONE), "seconds": (int, NONE)},
     session__participant_removed={"session_id": int, "participant_id": int},

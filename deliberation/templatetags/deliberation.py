@@ -14,6 +14,14 @@ def deliberation_words(agora=None):
     return json_script(js_words(agora), "deliberation-words")
 
 
+@register.simple_tag
+def proposal_refusal(session):
+    """Why proposing cannot work in `session` now (a sentence), or None: forms are offered only when they can work."""
+    from deliberation.selectors import proposal_refusal as refusal
+
+    return refusal(session)
+
+
 @register.inclusion_tag("deliberation/_outcome.html")
 def outcome(amendment, public=True, show_positions=True):
     """The public answer to a proposal (suite donnée), with a link to where it went, and the

@@ -74,7 +74,15 @@
     draftTitle: "Votre proposition n'a pas été déposée",
     draftWaiting: "Votre proposition attend la réponse du serveur…",
     draftKept: "Votre texte est gardé ici, et reviendra dans le formulaire à la prochaine phase de propositions.",
-    draftForget: "Effacer ce brouillon"
+    draftForget: "Effacer ce brouillon",
+    pendingSend: "En attente d'envoi : votre proposition partira au retour du réseau.",
+    proposalsClosed: "La phase a changé : les propositions sont closes.",
+    textFrozen: "Le texte est figé : il ne peut plus être modifié.",
+    stageClosed: "Les amendements ne sont pas ouverts à cette étape du processus.",
+    sessionClosed: "La séance est close.",
+    counter: "%s / %s caractères",
+    tooLong: "Ce texte compte %s caractères, pour %s au plus : raccourcissez-le. Rien n'a été envoyé ; votre texte reste ici.",
+    maxText: 5000, maxWhy: 2000, maxComment: 1000
   };
   // collective: the manifesto's decision mode (from the page's words); in collective mode a
   // facilitator's decision is the agora's position and never changes the text.
@@ -122,70 +130,182 @@
   var state = {
     sessionId: null, phase: null, you: { participant: null, is_facilitator: false }, focusId: null,
     clauses: {}, clauseOrder: [], sections: [], amendments: {}, scopeIsWholeText: true,
+    proposals: {}, closed: false,
     readOnly: false // the projector: public amendments, no controls
   };
   var root = null, listEl = null, statusEl = null, formEl = null;
 
   // ------------------------------------------------------------------ the proposal being written
   // What a person typed must never vanish: not when the phase closes while they write, not when
-  // a proposal sent offline is refused on their return (the phase changed meanwhile). The draft
-  // is kept (in the page and in sessionStorage, so a reload keeps it too), shown with the reason
-  // it was refused, and put back in the form when proposals reopen.
-  var draft = null; // {kind, where, text, justification, pending, refusal}
+  // a proposal sent offline is refused on their return (the phase changed meanwhile), not on a
+  // reload. Each draft is kept in localStorage, per session and article, from the first
+  // keystroke until the server acknowledges it; a proposal sent keeps its command id until an
+  // answer comes, so sending it again (a double tap, a reload) reuses the id and the server
+  // answers its stored reply instead of filing a copy. Shape:
+  // {kind, where, text, justification, id, pending, refusal, at}.
+  var draft = null; // the draft shown while the form is closed
+  var PREFIX = "coecrire-draft-";
 
-  function draftKey() { return "coecrire-proposal-draft-" + state.sessionId; }
-
-  function storeDraft() {
-    try {
-      if (draft) { sessionStorage.setItem(draftKey(), JSON.stringify(draft)); }
-      else { sessionStorage.removeItem(draftKey()); }
-    } catch (e) { /* storage refused (private mode): the page still keeps it */ }
+  function draftPrefix() { return PREFIX + state.sessionId + "-"; }
+  function storage() { try { return window.localStorage; } catch (e) { return null; } }
+  function storedDraft(where) {
+    try { return JSON.parse(storage().getItem(draftPrefix() + where) || "null"); } catch (e) { return null; }
+  }
+  function saveDraft(d) {
+    d.at = Date.now();
+    try { storage().setItem(draftPrefix() + d.where, JSON.stringify(d)); } catch (e) { /* refused: the page keeps it */ }
+  }
+  function dropDraft(where) { try { storage().removeItem(draftPrefix() + where); } catch (e) { /* nothing kept */ } }
+  function storedDrafts() {
+    var out = [], s = storage(), prefix = draftPrefix();
+    for (var i = 0; s && i < s.length; i++) {
+      var key = s.key(i), d = key && key.indexOf(prefix) === 0 ? storedDraft(key.slice(prefix.length)) : null;
+      if (d) { out.push(d); }
+    }
+    return out.sort(function (x, y) { return (y.at || 0) - (x.at || 0); });
   }
 
-  function loadDraft() {
-    try { draft = JSON.parse(sessionStorage.getItem(draftKey()) || "null"); } catch (e) { draft = null; }
-    if (draft) { draft.pending = false; } // a reload forgot the command: nothing is waiting any more
+  // Why the form is not offered now ("" when it is): the phase, the text frozen, the stage.
+  function closedReason() {
+    var p = state.proposals || {};
+    if (state.closed) { return w("sessionClosed"); }
+    if (state.phase !== "proposals") { return w("proposalsClosed"); }
+    if (p.text_status && p.text_status !== "drafting") { return w("textFrozen"); }
+    if (p.stage_allows === false) { return w("stageClosed"); }
+    return "";
   }
 
-  function captureDraft() {
-    var form = formEl && formEl.querySelector("form[data-propose-form]");
-    if (!form) { return; }
-    var text = form.querySelector("[name=text]"), why = form.querySelector("[name=justification]");
-    var typed = (text.dataset.touched && text.value.trim()) || why.value.trim();
-    if (!typed && !(draft && draft.pending)) { return; }
-    var error = form.querySelector("[data-propose-error]");
-    draft = {
-      kind: form.querySelector("[name=kind]").value, where: form.querySelector("[name=where]").value,
-      text: text.value, justification: why.value, pending: !!(draft && draft.pending),
-      refusal: (draft && draft.refusal) || (error && error.textContent) || ""
-    };
-    storeDraft();
-  }
+  function liveForm() { return formEl && formEl.querySelector("form[data-propose-form]"); }
 
   function clearForm() {
-    captureDraft();
+    var form = liveForm();
+    if (form) {
+      var d = form.api.current();
+      if (d.typed || d.pending) {
+        d.refusal = d.refusal || closedReason();
+        saveDraft(d);
+        draft = d;
+      }
+    }
     formEl.textContent = "";
   }
 
   function renderKeptDraft() {
+    if (!draft) { draft = storedDrafts()[0] || null; }
     if (!draft || !state.you.participant || state.readOnly) { return; }
+    var d = draft;
     var block = el("section", { className: "kept-draft stack", "aria-labelledby": "kept-draft-title", "data-kept-draft": "" }, [
       el("h3", { id: "kept-draft-title", text: w("draftTitle") }),
-      el("p", { className: "errorlist", role: "alert", "data-kept-draft-reason": "", text: draft.pending ? w("draftWaiting") : draft.refusal }),
+      el("p", { className: "errorlist", role: "alert", "data-kept-draft-reason": "", text: d.pending ? w("draftWaiting") : (d.refusal || closedReason()) }),
       el("p", { text: w("draftKept") }),
       el("label", { "for": "kept-draft-text", text: w("text") }),
       el("textarea", { id: "kept-draft-text", readonly: "readonly", rows: "5", "data-kept-draft-text": "" }),
-      draft.justification ? el("label", { "for": "kept-draft-justification", text: w("justification") }) : null,
-      draft.justification ? el("textarea", { id: "kept-draft-justification", readonly: "readonly", rows: "2" }) : null
+      d.justification ? el("label", { "for": "kept-draft-justification", text: w("justification") }) : null,
+      d.justification ? el("textarea", { id: "kept-draft-justification", readonly: "readonly", rows: "2" }) : null
     ]);
-    block.querySelector("#kept-draft-text").value = draft.text;
-    if (draft.justification) { block.querySelector("#kept-draft-justification").value = draft.justification; }
-    block.appendChild(button(w("draftForget"), function () {
-      draft = null;
-      storeDraft();
-      formEl.textContent = "";
-    }, { className: "secondary", "data-forget-draft": "" }));
+    block.querySelector("#kept-draft-text").value = d.text;
+    if (d.justification) { block.querySelector("#kept-draft-justification").value = d.justification; }
+    if (!d.pending) {
+      block.appendChild(button(w("draftForget"), function () {
+        dropDraft(d.where);
+        draft = null;
+        formEl.textContent = "";
+        renderKeptDraft();
+      }, { className: "secondary", "data-forget-draft": "" }));
+    }
     formEl.appendChild(block);
+  }
+
+  function proposalData(d) {
+    var isClause = d.where.charAt(0) === "c", id = parseInt(d.where.slice(1), 10);
+    return {
+      kind: d.kind, clause_id: isClause ? id : null, section_id: isClause ? null : id,
+      text: d.kind === "delete" ? "" : d.text, justification: d.justification
+    };
+  }
+
+  // Send (or resend, under the same id) one draft; its answer is shown wherever the draft is.
+  function sendProposal(d) {
+    d.id = d.id || Live.newId();
+    d.pending = true;
+    d.refusal = "";
+    saveDraft(d);
+    var form = liveForm();
+    if (form) { form.api.sending(true, d); }
+    Live.send("amendment.propose", proposalData(d), d.id).then(function (data) {
+      var a = data.amendment;
+      dropDraft(d.where);
+      if (draft && draft.where === d.where) { draft = null; }
+      var shown = liveForm();
+      if (shown) { shown.api.sending(false, d); shown.api.clear(d.where); } else { formEl.textContent = ""; renderProposeForm(); }
+      upsert(Object.assign(a, { mine: true }));
+      Live.announce(w("proposed", a.number));
+      say(w("proposed", a.number));
+    }, function (err) {
+      // A refusal is stored under its id: a new attempt needs a new id.
+      var message = err && err.code === "wrong_phase" ? w("proposalsClosed") : (err && err.message) || String(err);
+      d.id = null;
+      d.pending = false;
+      d.refusal = message;
+      saveDraft(d);
+      var shown = liveForm();
+      if (shown) {
+        shown.api.sending(false, d);
+        shown.api.fill(d);
+      } else {
+        draft = d;
+        formEl.textContent = "";
+        renderProposeForm();
+      }
+      Live.announce(message);
+    });
+  }
+
+  // Drafts sent before a reload whose answer never came: resent under their id (applied once).
+  function resendWaiting() {
+    storedDrafts().forEach(function (d) {
+      if (d.pending && d.id && !Live.isPending(d.id)) { sendProposal(d); }
+    });
+  }
+
+  // ------------------------------------------------------------------ counters: no silent truncation
+  // Fields have no maxlength (a browser cuts a long paste without a word): a counter shows the
+  // length against the limit and an over-long text is refused before sending, text kept.
+  function counter(field, max) {
+    var out = el("p", { className: "char-counter", id: field.id + "-count", "data-counter": "" });
+    field.setAttribute("aria-describedby", ((field.getAttribute("aria-describedby") || "") + " " + out.id).trim());
+    field.setAttribute("data-maxlength", max);
+    function update() {
+      var n = field.value.length;
+      out.textContent = w("counter", n, max);
+      out.classList.toggle("over", n > max);
+    }
+    field.addEventListener("input", update);
+    field.updateCount = update;
+    update();
+    return out;
+  }
+
+  function tooLong(fields) {
+    for (var i = 0; i < fields.length; i++) {
+      var max = parseInt(fields[i].getAttribute("data-maxlength"), 10);
+      if (max && fields[i].value.length > max) { return { field: fields[i], message: w("tooLong", fields[i].value.length, max) }; }
+    }
+    return null;
+  }
+
+  // The server-rendered forms (proposal, edit, comment): the same counter and refusal.
+  function guardForm(form) {
+    var fields = Array.prototype.slice.call(form.querySelectorAll("[data-maxlength]"));
+    if (!fields.length) { return; }
+    fields.forEach(function (f) { f.parentNode.insertBefore(counter(f, f.getAttribute("data-maxlength")), f.nextSibling); });
+    var error = el("p", { className: "errorlist", role: "alert", "data-length-error": "" });
+    form.insertBefore(error, form.firstChild);
+    form.addEventListener("submit", function (event) {
+      var over = tooLong(fields);
+      error.textContent = over ? over.message : "";
+      if (over) { event.preventDefault(); over.field.focus(); }
+    });
   }
 
   function mount() {
@@ -270,14 +390,19 @@
 
   function supportControls(a) {
     var box = el("div", { className: "support-controls", role: "group", "aria-label": w("stance") });
+    // The three look alike; the chosen one is pressed (aria-pressed, filled, ✓), not "primary".
     ["pour", "contre", "abstention"].forEach(function (value) {
-      box.appendChild(button(w(value), function () {
+      var b = button(w(value), function () {
+        if (box.getAttribute("aria-busy") === "true") { return; }
+        box.setAttribute("aria-busy", "true");
+        b.setAttribute("data-sending", "");
         Live.send("support.set", { amendment_id: a.id, value: value }).then(function () {
           a.own_support = value;
           renderCard(a);
           say("");
-        }, refused);
-      }, { "aria-pressed": a.own_support === value ? "true" : "false", className: value === "pour" ? "" : "secondary", "data-support": value }));
+        }, function (error) { box.removeAttribute("aria-busy"); b.removeAttribute("data-sending"); refused(error); });
+      }, { "aria-pressed": a.own_support === value ? "true" : "false", className: "stance", "data-support": value });
+      box.appendChild(b);
     });
     return box;
   }
@@ -286,10 +411,12 @@
     var stance = el("select", { "aria-label": w("stance"), "data-comment-stance": "" }, [
       el("option", { value: "pour", text: w("pour") }), el("option", { value: "contre", text: w("contre") })
     ]);
-    var input = el("input", { "aria-label": w("commentLabel"), maxlength: "1000", "data-comment-text": "" });
+    var input = el("input", { "aria-label": w("commentLabel"), "data-comment-text": "", "data-maxlength": WORDS.maxComment });
     var form = el("form", { className: "comment-form" }, [stance, input, el("button", { type: "submit", text: w("comment") })]);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      var over = tooLong([input]);
+      if (over) { say(over.message); input.focus(); return; }
       Live.send("comment.add", { amendment_id: a.id, stance: stance.value, text: input.value }).then(function () {
         input.value = "";
         say("");
@@ -435,9 +562,9 @@
   }
 
   function renderProposeForm() {
-    var show = !!state.you.participant && !state.readOnly && state.phase === "proposals";
+    var show = !!state.you.participant && !state.readOnly && !closedReason();
     if (!show) { clearForm(); renderKeptDraft(); return; }
-    if (formEl.querySelector("form")) { return; } // already there: keep what is being typed
+    if (liveForm()) { return; } // already there: keep what is being typed
     formEl.textContent = ""; // a kept draft goes back into the form below
     var kind = el("select", { id: "live-kind", name: "kind" }, ["modify", "delete", "insert"].map(function (k) {
       return el("option", { value: k, text: w(k) });
@@ -448,80 +575,116 @@
       where.appendChild(el("option", { value: "c" + c.id, text: w("article", c.number), selected: c.id === state.focusId ? "selected" : null }));
     });
     state.sections.forEach(function (s) { where.appendChild(el("option", { value: "s" + s.id, text: w("atEnd", s.title) })); });
-    var text = el("textarea", { id: "live-text", name: "text", rows: "5", maxlength: "5000" });
-    var why = el("textarea", { id: "live-justification", name: "justification", rows: "2", maxlength: "2000" });
+    var text = el("textarea", { id: "live-text", name: "text", rows: "5" });
+    var why = el("textarea", { id: "live-justification", name: "justification", rows: "2" });
     var preview = el("p", { className: "diff", "aria-live": "polite", "data-preview": "" });
     var error = el("p", { className: "errorlist", role: "alert", "data-propose-error": "" });
+    var submit = el("button", { type: "submit", text: w("submit") });
+    var waiting = el("p", { className: "pending-note", role: "status", "data-propose-pending": "", hidden: "hidden", text: w("pendingSend") });
     var form = el("form", { className: "stack propose-live", "data-propose-form": "" }, [
       el("h3", { text: w("propose") }), error,
       el("div", {}, [el("label", { "for": "live-kind", text: w("kind") }), kind]),
       el("div", {}, [el("label", { "for": "live-where", text: w("where") }), where]),
-      el("div", {}, [el("label", { "for": "live-text", text: w("text") }), text]),
-      el("div", {}, [el("label", { "for": "live-justification", text: w("justification") }), why]),
+      el("div", {}, [el("label", { "for": "live-text", text: w("text") }), text, counter(text, WORDS.maxText)]),
+      el("div", {}, [el("label", { "for": "live-justification", text: w("justification") }), why, counter(why, WORDS.maxWhy)]),
       el("div", {}, [el("p", { text: w("preview") }), preview]),
-      el("button", { type: "submit", text: w("submit") })
+      submit, waiting
     ]);
+    var sentId = null; // the command id of what this form sent and is waiting for
     function base() {
       var target = where.value.charAt(0) === "c" ? state.clauses[where.value.slice(1)] : null;
       return target && kind.value !== "insert" ? target.text : "";
     }
     function update() { renderDiff(preview, base(), kind.value === "delete" ? "" : text.value); }
-    function prefill() { if (kind.value === "modify" && !text.dataset.touched) { text.value = base(); } update(); }
-    where.addEventListener("change", function () { where.dataset.touched = "1"; prefill(); });
-    kind.addEventListener("change", prefill);
-    text.addEventListener("input", function () { text.dataset.touched = "1"; update(); });
+    function prefill() {
+      if (kind.value === "modify" && !text.dataset.touched) { text.value = base(); text.updateCount(); }
+      update();
+    }
+    function current() {
+      var typed = (text.dataset.touched && text.value.trim() && text.value !== base()) || why.value.trim();
+      return {
+        kind: kind.value, where: where.value, text: text.value, justification: why.value, typed: !!typed,
+        id: sentId, pending: !!sentId, refusal: error.textContent
+      };
+    }
+    // Every keystroke is kept (per article); an untouched prefill is not a draft.
+    function keep() {
+      var d = current();
+      if (d.typed) { saveDraft(d); } else { dropDraft(d.where); }
+    }
+    function fill(d) {
+      kind.value = d.kind;
+      if (where.querySelector('option[value="' + d.where + '"]')) { where.value = d.where; where.dataset.touched = "1"; }
+      text.value = d.text;
+      text.dataset.touched = "1";
+      why.value = d.justification;
+      error.textContent = d.refusal || "";
+      text.updateCount();
+      why.updateCount();
+      update();
+    }
+    function sending(on) {
+      submit.setAttribute("aria-disabled", on ? "true" : "false");
+      text.readOnly = why.readOnly = on;
+      waiting.hidden = !on;
+    }
+    form.api = {
+      current: current, fill: fill,
+      sending: function (on, d) {
+        if (d.where !== where.value) { return; }
+        sentId = on ? d.id : null;
+        sending(on);
+      },
+      clear: function (sentWhere) {
+        if (where.value !== sentWhere) { return; }
+        text.value = ""; why.value = ""; delete text.dataset.touched; error.textContent = "";
+        why.updateCount();
+        prefill();
+      }
+    };
+    where.addEventListener("change", function () {
+      var previous = where.dataset.value, mine = storedDraft(where.value);
+      where.dataset.touched = "1";
+      where.dataset.value = where.value;
+      if (mine) { fill(mine); return; }
+      if (text.dataset.touched && previous) { dropDraft(previous); keep(); } // the text moves with the article
+      error.textContent = "";
+      prefill();
+    });
+    kind.addEventListener("change", function () { prefill(); keep(); });
+    text.addEventListener("input", function () { text.dataset.touched = "1"; update(); keep(); });
+    why.addEventListener("input", keep);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var isClause = where.value.charAt(0) === "c", id = parseInt(where.value.slice(1), 10);
-      // Kept until the server answers: offline, the command waits in Live's queue meanwhile.
-      draft = { kind: kind.value, where: where.value, text: text.value, justification: why.value, pending: true, refusal: "" };
-      storeDraft();
-      Live.send("amendment.propose", {
-        kind: kind.value, clause_id: isClause ? id : null, section_id: isClause ? null : id,
-        text: kind.value === "delete" ? "" : text.value, justification: why.value
-      }).then(function (data) {
-        var a = data.amendment;
-        draft = null;
-        storeDraft();
-        if (!formEl.contains(form)) { formEl.textContent = ""; renderProposeForm(); } // a kept draft's block goes
-        upsert(Object.assign(a, { mine: true }));
-        text.value = ""; why.value = ""; delete text.dataset.touched; error.textContent = "";
-        prefill();
-        Live.announce(w("proposed", a.number));
-        say(w("proposed", a.number));
-      }, function (err) {
-        var message = err && err.message ? err.message : String(err);
-        if (formEl.contains(form)) {
-          // Still proposing: the text is in the form, with the reason above it.
-          draft = null;
-          storeDraft();
-          error.textContent = message;
-          return;
-        }
-        // The form is gone (the phase changed while the proposal waited): keep the draft, say why.
-        draft = draft || { kind: kind.value, where: where.value, text: text.value, justification: why.value };
-        draft.pending = false;
-        draft.refusal = message;
-        storeDraft();
-        formEl.textContent = "";
-        renderProposeForm();
-        Live.announce(message);
-      });
+      if (sentId) { return; } // a double tap: the first one is on its way
+      var over = tooLong([text, why]);
+      if (over) {
+        error.textContent = over.message;
+        over.field.focus();
+        return;
+      }
+      var d = current();
+      d.id = (storedDraft(d.where) || {}).id || null; // resent unanswered: the same id, applied once
+      sentId = d.id = d.id || Live.newId();
+      sendProposal(d);
     });
     formEl.appendChild(form);
-    if (draft && !draft.pending) {
-      kind.value = draft.kind;
-      if (where.querySelector('option[value="' + draft.where + '"]')) { where.value = draft.where; where.dataset.touched = "1"; }
-      text.value = draft.text;
-      text.dataset.touched = "1";
-      why.value = draft.justification;
-      error.textContent = draft.refusal || "";
-      draft = null;
-      storeDraft();
+    // Back in the form: the draft kept while it was closed, else the one for this article, else the latest.
+    var d = draft || storedDraft(where.value) || storedDrafts()[0];
+    draft = null;
+    if (d) {
+      fill(d);
+      if (d.pending && d.id) { sentId = d.id; sending(true); }
     }
+    where.dataset.value = where.value;
     prefill();
     form.refocus = function () {
-      if (!where.dataset.touched && state.focusId && state.clauses[state.focusId]) { where.value = "c" + state.focusId; prefill(); }
+      if (!where.dataset.touched && state.focusId && state.clauses[state.focusId]) {
+        where.value = "c" + state.focusId;
+        where.dataset.value = where.value;
+        var mine = storedDraft(where.value);
+        if (mine) { fill(mine); } else { prefill(); }
+      }
     };
   }
 
@@ -560,9 +723,11 @@
       state.sections = part.sections;
       state.amendments = {};
       part.amendments.forEach(function (a) { state.amendments[a.id] = a; });
+      state.proposals = part.proposals || {};
+      state.closed = !!data.session.closed;
       clearForm();
-      if (!draft) { loadDraft(); }
       renderAll(true);
+      resendWaiting();
     });
 
     ["amendment.proposed", "amendment.edited", "amendment.withdrawn", "amendment.accepted", "amendment.rejected",
@@ -636,6 +801,26 @@
       state.phase = data.phase;
       renderAll();
     });
+    Live.on("session.closed", function (data) {
+      if (data.session_id !== state.sessionId) { return; }
+      state.closed = true;
+      renderAll();
+    });
+    // Signing opened (the text is frozen), a stage of the process opened or closed: the form
+    // is offered only when proposing can work (docs/realtime-deliberation.md).
+    Live.on("manifesto.status_changed", function (data) {
+      state.proposals.text_status = data.status;
+      renderAll();
+    });
+    Live.on("stage.opened", function (data) {
+      var allowing = state.proposals.stages_allowing;
+      state.proposals.stage_allows = !allowing || allowing.indexOf(data.kind) >= 0;
+      renderAll();
+    });
+    Live.on("stage.closed", function () {
+      state.proposals.stage_allows = !state.proposals.stages_allowing;
+      renderAll();
+    });
     Live.on("session.focus_changed", function (data) {
       if (data.session_id !== state.sessionId) { return; }
       state.focusId = data.clause ? data.clause.id : null;
@@ -647,6 +832,11 @@
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("propose-form");
     if (form) { setupPreview(form); }
+    var words = document.getElementById("deliberation-words");
+    if (words) { Object.assign(WORDS, JSON.parse(words.textContent)); }
+    Array.prototype.forEach.call(document.querySelectorAll("form"), function (f) {
+      if (!f.hasAttribute("data-propose-form")) { guardForm(f); }
+    });
     if (window.Live && document.getElementById("live")) { start(); }
   });
 

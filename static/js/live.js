@@ -9,8 +9,12 @@
  * in seq order, each with `prev`; duplicates are ignored, and an event whose `prev` is above
  * the last seq applied (a gap) makes the client ask the server to resume from that seq. Commands carry
  * a client-generated id, wait in a queue while offline and are resent on reconnect; the
- * server answers a resent id with its stored reply, so a command is applied once.
- * Started automatically on an element #live[data-live-ws].
+ * server answers a resent id with its stored reply, so a command is applied once. A command
+ * answered `unavailable` (the database is out) is resent with the same id after a back-off.
+ * While commands wait, [data-live-pending] says how many (a person sees their action is not
+ * yet sent). Pass an id to send() to resend a command a reload forgot (a kept draft's id).
+ * Started automatically on an element #live[data-live-ws]; it then shows what only works live
+ * ([data-live-only], hidden for readers without JavaScript) and drops [data-static-only].
  */
 (function () {
   "use strict";
@@ -18,7 +22,7 @@
   var handlers = {};
   var snapshotHandlers = [];
   var stateHandlers = [];
-  var pending = {}; // id -> {type, data, resolve, reject, sent}
+  var pending = {}; // id -> {type, data, resolve, reject, retries, timer}
   var order = []; // ids of pending commands, oldest first
   var socket = null;
   var lastSeq = null;
@@ -83,8 +87,29 @@
   function flushCommands() {
     order.forEach(function (id) {
       var c = pending[id];
-      if (c) rawSend({ type: c.type, id: id, data: c.data });
+      if (c && !c.timer) rawSend({ type: c.type, id: id, data: c.data });
     });
+  }
+
+  // How many commands have no answer yet: offline, or resent after `unavailable`.
+  function showPending() {
+    var count = order.length;
+    document.querySelectorAll("[data-live-pending]").forEach(function (node) {
+      node.hidden = count === 0;
+      node.textContent = count ? (node.getAttribute("data-words") || "%s").replace("%s", count) : "";
+    });
+  }
+
+  // `unavailable`: the change may or may not have committed; the same id is applied at most
+  // once, so resend it after a back-off (0.5 s, 1 s, 2 s… up to 30 s) until another answer comes.
+  function retryLater(id) {
+    var c = pending[id];
+    c.retries = (c.retries || 0) + 1;
+    var wait = Math.min(30000, 500 * Math.pow(2, c.retries - 1));
+    c.timer = setTimeout(function () {
+      c.timer = null;
+      if (pending[id]) rawSend({ type: c.type, id: id, data: c.data });
+    }, wait * (0.75 + Math.random() / 2));
   }
 
   function ownSession(data) {
@@ -135,9 +160,14 @@
       case "ack":
       case "error":
         var c = frame.in_reply_to && pending[frame.in_reply_to];
-        if (c) {
+        if (c && frame.type === "error" && frame.code === "unavailable") {
+          retryLater(frame.in_reply_to);
+          showPending();
+        } else if (c) {
+          clearTimeout(c.timer);
           delete pending[frame.in_reply_to];
           order = order.filter(function (id) { return id !== frame.in_reply_to; });
+          showPending();
           if (frame.type === "ack") c.resolve(frame.data);
           else c.reject(frame);
         } else if (frame.type === "error") {
@@ -209,15 +239,24 @@
     onState: function (handler) { stateHandlers.push(handler); return Live; },
     announce: announce,
     lastSeq: function () { return lastSeq; },
-    send: function (type, data) {
+    newId: function () {
       counter += 1;
-      var id = prefix + "-" + Date.now().toString(36) + "-" + counter;
-      return new Promise(function (resolve, reject) {
-        pending[id] = { type: type, data: data || {}, resolve: resolve, reject: reject };
-        order.push(id);
-        rawSend({ type: type, id: id, data: data || {} });
-      });
+      return prefix + "-" + Date.now().toString(36) + "-" + counter;
     },
+    // `id`: only to resend a command whose answer was never seen (after a reload); a command
+    // already waiting under that id is not sent twice.
+    send: function (type, data, id) {
+      id = id || Live.newId();
+      if (pending[id]) return pending[id].promise;
+      var c = { type: type, data: data || {} };
+      c.promise = new Promise(function (resolve, reject) { c.resolve = resolve; c.reject = reject; });
+      pending[id] = c;
+      order.push(id);
+      showPending();
+      rawSend({ type: type, id: id, data: c.data });
+      return c.promise;
+    },
+    isPending: function (id) { return !!pending[id]; },
     start: function (options) {
       config = options;
       window.addEventListener("online", function () { if (!socket && !stopped) { attempts = 0; connect(); } });
@@ -233,6 +272,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var root = document.getElementById("live");
     if (!root || !root.dataset.liveWs) return;
+    document.querySelectorAll("[data-static-only]").forEach(function (node) { node.remove(); });
+    document.querySelectorAll("[data-live-only]").forEach(function (node) { node.hidden = false; });
     // Extensions (deliberation.js…) register their handlers before this runs: scripts are deferred in order.
     setTimeout(function () {
       Live.start({

@@ -10,6 +10,13 @@
   var words = document.querySelector("[data-live-state]").dataset;
   var timerEndsAt = null;
   var lastFloor = null;
+  // Phase names in this page's language: events carry the phase's code only (docs/realtime.md);
+  // the page embeds its labels (#phase-labels) and the snapshot brings them too.
+  var phaseLabels = {};
+  var labelsNode = document.getElementById("phase-labels");
+  if (labelsNode) { try { phaseLabels = JSON.parse(labelsNode.textContent) || {}; } catch (e) { phaseLabels = {}; } }
+  if (typeof phaseLabels !== "object") phaseLabels = {};
+  function phaseLabel(code) { return phaseLabels[code] || code; }
 
   function t(key, value) { return (words[key] || "%s").replace("%s", value === undefined ? "" : value); }
   function all(selector) { return Array.prototype.slice.call(document.querySelectorAll(selector)); }
@@ -132,7 +139,8 @@
 
   Live.onSnapshot(function (data) {
     var s = data.session;
-    showPhase(s.phase_label, s.phase);
+    (s.phases || []).forEach(function (p) { phaseLabels[p.value] = p.label; });
+    showPhase(phaseLabel(s.phase), s.phase);
     showFocus(s.focus_clause);
     showTimer(s.timer_ends_at);
     showClosed(s.closed);
@@ -140,7 +148,10 @@
     if (data.presence) text("presence", data.presence.count);
     refreshPresent();
   });
-  Live.on("session.phase_changed", function (d) { showPhase(d.label, d.phase); Live.announce(t("phaseChanged", d.label)); });
+  Live.on("session.phase_changed", function (d) {
+    showPhase(phaseLabel(d.phase), d.phase);
+    Live.announce(t("phaseChanged", phaseLabel(d.phase)));
+  });
   Live.on("session.focus_changed", function (d) {
     showFocus(d.clause);
     if (d.clause) Live.announce(t("focusChanged", d.clause.number));
@@ -199,11 +210,21 @@
       else if (parts[0] === "clear") command("queue.clear", {}).catch(function () {});
     });
   });
+  // A hand raised offline (or while the server is out) says it is not sent yet, until the ack.
   all("form[data-hand-form]").forEach(function (form) {
+    var note = form.querySelector("[data-hand-pending]");
     form.addEventListener("submit", function (e) {
       e.preventDefault();
+      var button = form.querySelector('[data-bind="hand"]');
+      if (button.getAttribute("aria-busy") === "true") return; // a double tap sends it once
       var lower = form.querySelector('input[name="action"]').value === "lower";
-      command(lower ? "queue.lower_hand" : "queue.raise_hand", {}).catch(function () {});
+      button.setAttribute("aria-busy", "true");
+      if (note) note.hidden = false;
+      function done() {
+        button.removeAttribute("aria-busy");
+        if (note) note.hidden = true;
+      }
+      command(lower ? "queue.lower_hand" : "queue.raise_hand", {}).then(done, done);
     });
   });
 })();

@@ -60,7 +60,7 @@ async def test_phase_change_is_acked_and_broadcast(live_session, facilitator, pa
         reply = await command(fac, "session.set_phase", {"phase": "proposals"})
         assert reply == {"type": "ack", "in_reply_to": reply["in_reply_to"], "data": {"phase": "proposals"}}
         event = await next_of(part, "session.phase_changed")
-        assert event["data"] == {"session_id": live_session.pk, "phase": "proposals", "label": "Propositions"}
+        assert event["data"] == {"session_id": live_session.pk, "phase": "proposals"}  # a code: each client names it
         assert event["seq"] == part.first["seq"] + 1
     assert (await reload(live_session)).phase == "proposals"
 

@@ -103,7 +103,9 @@ def apply(state: dict, event: dict, *, session_id: int) -> None:
     session = state["session"]
     deliberation = state.get("amendments")
     if kind == "session.phase_changed":
-        session["phase"], session["phase_label"] = data["phase"], data["label"]
+        session["phase"] = data["phase"]
+        # The event carries the code; the client names it from the snapshot's `phases`.
+        session["phase_label"] = next(p["label"] for p in session["phases"] if p["value"] == data["phase"])
     elif kind == "session.focus_changed":
         session["focus_clause"] = data["clause"]
     elif kind == "session.timer_changed":

@@ -66,12 +66,12 @@ def test_a_proposal_refused_after_going_offline_keeps_its_text_and_says_why(serv
             phone_context.set_offline(False)
             expect(phone.locator("[data-live-state]")).to_have_attribute("data-state", "online", timeout=TIMEOUT)
             reason = phone.locator("[data-kept-draft-reason]")
-            expect(reason).to_contain_text("Ce n'est pas possible pendant la phase « Soutiens et votes »", timeout=TIMEOUT)
+            expect(reason).to_have_text("La phase a changé : les propositions sont closes.", timeout=TIMEOUT)
             expect(phone.locator("[data-kept-draft-text]")).to_have_value(TYPED)
             expect(phone.locator("#kept-draft-justification")).to_have_value(WHY)
             expect(phone.locator("[data-amendment-id]")).to_have_count(0)
 
-            # A reload keeps it too (sessionStorage).
+            # A reload keeps it too (localStorage, per session and article).
             phone.reload()
             expect(phone.locator("[data-kept-draft-text]")).to_have_value(TYPED, timeout=TIMEOUT)
 
@@ -79,7 +79,7 @@ def test_a_proposal_refused_after_going_offline_keeps_its_text_and_says_why(serv
             fac.click("[data-phase-button=proposals]")
             expect(phone.locator("#live-text")).to_have_value(TYPED, timeout=TIMEOUT)
             expect(phone.locator("#live-justification")).to_have_value(WHY)
-            expect(phone.locator("[data-propose-error]")).to_contain_text("Soutiens et votes")
+            expect(phone.locator("[data-propose-error]")).to_have_text("La phase a changé : les propositions sont closes.")
             expect(phone.locator("[data-kept-draft]")).to_have_count(0)
 
             # Sent again, it is accepted once.
