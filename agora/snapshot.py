@@ -1,4 +1,14 @@
-"""The snapshot a client receives on connect, or when it is too far behind to replay the journal."""
+"""The snapshot a client receives on connect, or when it is too far behind to replay the journal.
+
+Built in two pieces (docs/realtime.md, "Joining"): a `Shared` piece, the same for everyone in
+the session — built once per seq per process and reused by every joiner meanwhile — and each
+person's own piece (who they are, their own supports, the hidden amendments only they may
+see), fetched with one cheap query in their join's database hop and combined without the
+database. `build` does both for one person, as before.
+"""
+
+import time
+from dataclasses import dataclass, field
 
 from agora import phases, registry
 from manifesto.models import Manifesto
@@ -6,8 +16,10 @@ from manifesto.services import clause_payload
 
 
 def session_part(session, *, participant, is_facilitator) -> dict:
-    from agora.selectors import participant_payload
+    return {**shared_session_part(session), "you": you(participant, is_facilitator)}
 
+
+def shared_session_part(session) -> dict:
     return {
         "id": session.pk,
         "code": session.code,
@@ -20,22 +32,68 @@ def session_part(session, *, participant, is_facilitator) -> dict:
         "scope": sorted(session.scope.values_list("pk", flat=True)),
         "timer_ends_at": session.timer_ends_at.isoformat() if session.timer_ends_at else None,
         "closed": session.closed_at is not None,
-        "you": {
-            "participant": participant_payload(participant) if participant else None,
-            "is_facilitator": is_facilitator,
-        },
     }
 
 
-def build(session, *, participant, is_facilitator) -> dict:
-    """{"type": "snapshot", "seq", "data"}: state at least as new as `seq`.
+def you(participant, is_facilitator) -> dict:
+    from agora.selectors import participant_payload
 
-    `seq` is read before the state, so no event is missed; events after it may already be
-    reflected in the state, and applying them again is harmless (events carry state, not deltas).
-    """
-    seq = Manifesto.objects.values_list("last_seq", flat=True).get(pk=session.agora.manifesto_id)
-    session.refresh_from_db()
-    data = {"session": session_part(session, participant=participant, is_facilitator=is_facilitator)}
-    for name, part in registry.snapshot_parts().items():
-        data[name] = part(session, participant=participant, is_facilitator=is_facilitator)
-    return {"type": "snapshot", "seq": seq, "data": data}
+    return {"participant": participant_payload(participant) if participant else None, "is_facilitator": is_facilitator}
+
+
+@dataclass
+class Shared:
+    """What every joiner of the session gets alike, at least as new as `seq`."""
+
+    seq: int
+    session: dict
+    parts: dict  # part name -> the part's shared piece (registry.SnapshotPart.shared)
+    built_at: float = field(default_factory=time.monotonic)
+
+
+def build_shared(session_id: int) -> Shared:
+    """`seq` is read before the state, so no event is missed; events after it may already be
+    reflected in the state, and applying them again is harmless (events carry state, not deltas)."""
+    from agora.models import LiveSession
+
+    seq = Manifesto.objects.filter(agoras__sessions=session_id).values_list("last_seq", flat=True).get()
+    # Read after the seq: the state is at least as new as it.
+    session = LiveSession.objects.select_related("agora", "focus_clause").get(pk=session_id)
+    parts = {name: spec.shared(session) for name, spec in registry.snapshot_part_specs().items()
+             if spec.shared is not None}
+    return Shared(seq=seq, session=shared_session_part(session), parts=parts)
+
+
+def fetch_personal(session_id: int, *, participant, is_facilitator, session=None) -> dict:
+    """Each part's personal piece for one person (in the join's database hop). `session`: a
+    LiveSession for the parts in the plain, per-joiner form (loaded here if needed)."""
+    personal = {}
+    for name, spec in registry.snapshot_part_specs().items():
+        if spec.per_joiner is not None:
+            if session is None:
+                from agora.models import LiveSession
+
+                session = LiveSession.objects.select_related("agora", "agora__manifesto").get(pk=session_id)
+            personal[name] = spec.per_joiner(session, participant=participant, is_facilitator=is_facilitator)
+        else:
+            personal[name] = spec.fetch(session_id, participant=participant, is_facilitator=is_facilitator)
+    return personal
+
+
+def combine(shared: Shared, personal: dict, *, participant, is_facilitator) -> dict:
+    """{"type": "snapshot", "seq", "data"} for one person; no database."""
+    data = {"session": {**shared.session, "you": you(participant, is_facilitator)}}
+    for name, spec in registry.snapshot_part_specs().items():
+        if spec.per_joiner is not None:
+            data[name] = personal[name]
+        else:
+            data[name] = spec.assemble(shared.parts[name], personal.get(name),
+                                       participant=participant, is_facilitator=is_facilitator)
+    return {"type": "snapshot", "seq": shared.seq, "data": data}
+
+
+def build(session, *, participant, is_facilitator) -> dict:
+    """{"type": "snapshot", "seq", "data"}: state at least as new as `seq`, for one person."""
+    shared = build_shared(session.pk)
+    personal = fetch_personal(session.pk, participant=participant, is_facilitator=is_facilitator, session=session)
+    return combine(shared, personal, participant=participant, is_facilitator=is_facilitator)
