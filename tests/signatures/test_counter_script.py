@@ -43,8 +43,8 @@ def test_an_older_frame_never_replaces_a_newer_count():
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
-            page.add_init_script(FAKES)
             page.set_content(PAGE)
+            page.add_script_tag(content=FAKES)
             page.add_script_tag(content=SCRIPT.read_text())
             page.wait_for_function("window.socket !== undefined")
             count = page.locator("[data-counter-count]")
