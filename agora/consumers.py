@@ -214,7 +214,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
                     state = snapshot.combine(shared, personal, participant=participant,
                                              is_facilitator=self.is_facilitator)
                 self.sent_seq = state["seq"]
-                await self.send_json(state)
+                await self.send(text_data=snapshot.encode(state, shared))
                 if since is not None:
                     metrics.resumed("snapshot")
             else:

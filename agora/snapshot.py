@@ -7,6 +7,7 @@ see), fetched with one cheap query in their join's database hop and combined wit
 database. `build` does both for one person, as before.
 """
 
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -49,6 +50,26 @@ class Shared:
     session: dict
     parts: dict  # part name -> the part's shared piece (registry.SnapshotPart.shared)
     built_at: float = field(default_factory=time.monotonic)
+    # JSON of the pieces every joiner reuses as they are, by identity (see `encode`).
+    _encoded: dict = field(default_factory=dict, repr=False)
+    _owned: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        # The objects a combined snapshot may reuse: each part's piece, and its top-level values.
+        for piece in [self.session, *self.parts.values()]:
+            self._owned[id(piece)] = piece
+            if isinstance(piece, dict):
+                for value in piece.values():
+                    self._owned[id(value)] = value
+
+    def json_of(self, value) -> str | None:
+        """The JSON of `value` if it is one of this piece's own objects (encoded once), else None."""
+        if id(value) not in self._owned or self._owned[id(value)] is not value:
+            return None
+        encoded = self._encoded.get(id(value))
+        if encoded is None:
+            encoded = self._encoded[id(value)] = _dumps(value)
+        return encoded
 
 
 def build_shared(session_id: int) -> Shared:
@@ -90,6 +111,27 @@ def combine(shared: Shared, personal: dict, *, participant, is_facilitator) -> d
             data[name] = spec.assemble(shared.parts[name], personal.get(name),
                                        participant=participant, is_facilitator=is_facilitator)
     return {"type": "snapshot", "seq": shared.seq, "data": data}
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def encode(state: dict, shared: Shared) -> str:
+    """The snapshot as sent, equal to json.dumps(state) but with the pieces shared by every joiner
+    encoded once per `Shared`: in a join burst encoding the whole snapshot for each joiner was
+    most of a join's CPU in the event loop (bench/join_storm.py --profile)."""
+
+    def piece(value) -> str:
+        cached = shared.json_of(value)
+        if cached is not None:
+            return cached
+        if isinstance(value, dict):
+            return "{" + ",".join(_dumps(str(k)) + ":" + (shared.json_of(v) or _dumps(v)) for k, v in value.items()) + "}"
+        return _dumps(value)
+
+    data = "{" + ",".join(_dumps(name) + ":" + piece(value) for name, value in state["data"].items()) + "}"
+    return '{"type":"snapshot","seq":%s,"data":%s}' % (_dumps(state["seq"]), data)
 
 
 def build(session, *, participant, is_facilitator) -> dict:
