@@ -6,6 +6,7 @@ transaction) and send its reply. Journal events reach the socket through the per
 (agora.hub), not through a channel per connection. The protocol is described in docs/realtime.md.
 """
 
+import functools
 import json
 import logging
 import secrets
@@ -41,6 +42,17 @@ def join_hop(fn):
     return database_sync_to_async(fn, thread_sensitive=connection.vendor == "sqlite")
 
 
+def _daphne_protocol(send):
+    """Daphne's websocket protocol behind an ASGI `send` (daphne passes
+    functools.partial(Server.handle_reply, protocol)), or None under any other server or test
+    harness, which then gets every frame through `send` as usual."""
+    if isinstance(send, functools.partial) and getattr(send.func, "__name__", "") == "handle_reply" and send.args:
+        protocol = send.args[0]
+        if callable(getattr(protocol, "sendMessage", None)) and hasattr(protocol, "STATE_OPEN"):
+            return protocol
+    return None
+
+
 class LiveRoomConsumer(AsyncWebsocketConsumer):
     # No channel per connection: the hub listens once per process (see agora.hub).
     channel_layer_alias = "live-room-uses-the-hub"
@@ -61,6 +73,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     connection_key: str | None = None
     hub_room: int | None = None  # the manifesto whose hub room holds this connection
     user_id: int | None = None
+    protocol = None  # daphne's websocket protocol, for the hub's fast path (see push)
 
     # ------------------------------------------------------------------ connection
 
@@ -75,6 +88,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         # Accept first: in a join burst the handshake must not wait for the database (daphne
         # drops handshakes that take longer than 5 s); who may stay is decided just after.
         await self.accept()
+        self.protocol = _daphne_protocol(self.base_send)
         self.counted = True
         metrics.socket_opened()
         self.hub = live_hub.get()
@@ -184,6 +198,24 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             await self.base_send({"type": "websocket.send", "text": frame})
         except Exception:  # The socket is going away; disconnect() will unregister it.
             log.debug("live room: send to a closing socket", exc_info=True)
+
+    def push(self, seq: int, data: bytes) -> bool:
+        """The hub's fast path for a broadcast: the frame, already UTF-8 encoded once for all
+        sockets, written straight to daphne's websocket protocol (no coroutine, no per-socket
+        encoding). False when this connection cannot take it now (replaying, or not on daphne):
+        the hub then calls `deliver`."""
+        protocol = self.protocol
+        if protocol is None or self.replaying:
+            return False
+        if seq <= self.sent_seq:
+            return True
+        self.sent_seq = seq
+        if protocol.state == protocol.STATE_OPEN:
+            try:
+                protocol.sendMessage(data, False)
+            except Exception:  # The socket is going away; disconnect() will unregister it.
+                log.debug("live room: send to a closing socket", exc_info=True)
+        return True
 
     def pong(self) -> dict:
         """The heartbeat's reply says how far this connection's live feed went: a client whose
