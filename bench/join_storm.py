@@ -133,6 +133,7 @@ async def live(args) -> dict:
         servers = [start_daphne(stack, env, Path(tmp) / f"daphne-{i}.log") for i in range(2 if args.redis else 1)]
         bases = [base for base, _pid in servers]
         cpu_before = [cpu_seconds(pid) for _base, pid in servers]
+        sys_before = [system_seconds(pid) for _base, pid in servers]
         path = f"/ws/live/{room['session_id']}/"
         targets = [(bases[i % len(bases)].replace("http", "ws") + path, {"Cookie": cookie}, bases[i % len(bases)])
                    for i, cookie in enumerate(room["participants"])]
@@ -140,6 +141,8 @@ async def live(args) -> dict:
         # Server CPU over the storm (what a join costs the server, whatever else loads the machine).
         result["cpu_ms_per_join"] = [(cpu_seconds(pid) - before) * 1000 / max(1, result["ok"] / len(servers))
                                      for (_base, pid), before in zip(servers, cpu_before)]
+        result["sys_ms_per_join"] = [(system_seconds(pid) - before) * 1000 / max(1, result["ok"] / len(servers))
+                                     for (_base, pid), before in zip(servers, sys_before)]
         if args.show_server_log:
             for log in sorted(Path(tmp).glob("daphne-*.log")):
                 lines = [ln for ln in log.read_text(errors="replace").splitlines() if "WSCONNECT" not in ln]
@@ -147,12 +150,19 @@ async def live(args) -> dict:
         return result
 
 
+def system_seconds(pid: int) -> float:
+    """The kernel's share of cpu_seconds (system calls: accept, send, epoll)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[12]) / os.sysconf("SC_CLK_TCK")
+
+
 def line(label: str, r: dict) -> str:
     failed = sum(r["failed"].values())
     return (f"{label:<28} {r['ok']}/{r['n']} joined in {r['total_s']:.1f} s ({r['rate']:.0f} joins/s); time to first "
             f"state p50 {r['p50']:.0f} ms  p95 {r['p95']:.0f} ms  p99 {r['p99']:.0f} ms; failed handshakes {failed}"
             + (f" {r['failed']}" if failed else "")
-            + ("; server CPU per join " + ", ".join(f"{ms:.1f} ms" for ms in r["cpu_ms_per_join"])
+            + ("; server CPU per join " + ", ".join(f"{ms:.1f} ms (kernel {k:.1f})" for ms, k in
+                                                  zip(r["cpu_ms_per_join"], r["sys_ms_per_join"]))
                if "cpu_ms_per_join" in r else ""))
 
 
