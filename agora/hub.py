@@ -449,7 +449,7 @@ class Hub:
             future = self._shared.get(key)
             if future is None or (future.done() and not _fresh(future, at_least)):
                 future = self._shared[key] = asyncio.ensure_future(
-                    database_sync_to_async(_build_shared)(session_id, language))
+                    _pooled(_build_shared)(session_id, language))
             try:
                 shared = await asyncio.shield(future)
             except Exception:
@@ -485,7 +485,7 @@ class Hub:
         if not opened and not closed:
             return
         try:
-            await database_sync_to_async(_write_connections)(list(opened.values()), list(closed))
+            await _pooled(_write_connections)(list(opened.values()), list(closed))
         except (OperationalError, InterfaceError, PoolTimeout):
             # Kept for the next tick (a database outage): presence lags, nothing else does.
             self._opened = {**opened, **self._opened}
@@ -543,6 +543,15 @@ async def _write(consumers, seq: int, frame: str) -> int:
         if not consumer.push(seq, data):
             await consumer.deliver(seq, frame)
     return len(consumers)
+
+
+def _pooled(fn):
+    """A database hop in the thread pool on PostgreSQL (as the joins' hop, agora.consumers.join_hop),
+    so the hub's batch writes and snapshot builds never queue in front of the commands in the
+    process's single database thread; SQLite, one writer at a time, keeps that thread."""
+    from django.db import connection
+
+    return database_sync_to_async(fn, thread_sensitive=connection.vendor == "sqlite")
 
 
 def _fresh(future: asyncio.Future, at_least: int) -> bool:
