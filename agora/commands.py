@@ -81,11 +81,15 @@ def presence_list(ctx: CommandContext, data: dict) -> dict:
 # ------------------------------------------------------------------------- snapshot parts
 
 
+# Both are the same for everyone: built once per seq per process and shared by its joiners.
+
+
 @snapshot_part("queue")
-def queue_part(session, *, participant, is_facilitator) -> dict:
+def queue_part(session) -> dict:
     return selectors.queue_state(session)
 
 
 @snapshot_part("presence")
-def presence_part(session, *, participant, is_facilitator) -> dict:
+def presence_part(session) -> dict:
+    # Not journaled: a presence frame follows every join within a second with the latest count.
     return {"count": selectors.presence_count(session.pk)}

@@ -6,6 +6,7 @@ transaction) and send its reply. Journal events reach the socket through the per
 (agora.hub), not through a channel per connection. The protocol is described in docs/realtime.md.
 """
 
+import functools
 import json
 import logging
 import secrets
@@ -29,6 +30,8 @@ from manifesto.models import Manifesto
 
 log = logging.getLogger(__name__)
 
+_UNSET = object()
+
 CLOSE_NOT_ALLOWED = 4403
 
 
@@ -37,6 +40,17 @@ def join_hop(fn):
     in the process's single database thread, where a join burst queued (docs/realtime.md,
     "Joining"); SQLite, one writer at a time, keeps the single thread."""
     return database_sync_to_async(fn, thread_sensitive=connection.vendor == "sqlite")
+
+
+def _daphne_protocol(send):
+    """Daphne's websocket protocol behind an ASGI `send` (daphne passes
+    functools.partial(Server.handle_reply, protocol)), or None under any other server or test
+    harness, which then gets every frame through `send` as usual."""
+    if isinstance(send, functools.partial) and getattr(send.func, "__name__", "") == "handle_reply" and send.args:
+        protocol = send.args[0]
+        if callable(getattr(protocol, "sendMessage", None)) and hasattr(protocol, "STATE_OPEN"):
+            return protocol
+    return None
 
 
 class LiveRoomConsumer(AsyncWebsocketConsumer):
@@ -58,6 +72,8 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     participant_id: int | None = None
     connection_key: str | None = None
     hub_room: int | None = None  # the manifesto whose hub room holds this connection
+    user_id: int | None = None
+    protocol = None  # daphne's websocket protocol, for the hub's fast path (see push)
 
     # ------------------------------------------------------------------ connection
 
@@ -72,6 +88,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         # Accept first: in a join burst the handshake must not wait for the database (daphne
         # drops handshakes that take longer than 5 s); who may stay is decided just after.
         await self.accept()
+        self.protocol = _daphne_protocol(self.base_send)
         self.counted = True
         metrics.socket_opened()
         self.hub = live_hub.get()
@@ -79,23 +96,26 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         known = self.hub.manifesto_of.get(self.session_id)
         if known is not None:
             # The usual case: join the hub first (so nothing committed from now on is missed),
-            # then identify, register and read the journal in ONE database hop.
+            # then identify and read the journal (or the person's own snapshot piece) in ONE
+            # database hop; the shared piece of the snapshot is reused (docs/realtime.md, "Joining").
             self.hub_room = known
             await self.hub.join(known, self)
-            opened = await join_hop(self._open)(since)
-            if opened is None:
+            catch_up = await join_hop(self._open)(since, known)
+            if catch_up is None:
                 self.hub.leave(known, self)
                 self.hub_room = None
                 return await self.refuse()
-            catch_up = opened
         else:
-            if await join_hop(self._identify_and_register)() is None:
+            if await join_hop(self._identify)(None) is None:
                 return await self.refuse()
             self.hub.manifesto_of[self.session_id] = self.manifesto_id
             self.hub_room = self.manifesto_id
             await self.hub.join(self.manifesto_id, self)
             catch_up = None
-        self.hub.presence_changed(session_id=self.session_id, manifesto_id=self.manifesto_id)
+        # The presence row is written by the hub with the others of this tick (one batch).
+        self.connection_key = secrets.token_hex(16)
+        self.hub.connection_opened(key=self.connection_key, session_id=self.session_id, manifesto_id=self.manifesto_id,
+                                   participant_id=self.participant_id, user_id=self.user_id)
         await self.resume(since, catch_up=catch_up)
         metrics.joined(time.perf_counter() - self.connected_at)
 
@@ -105,10 +125,10 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await self.send_json(error("not_joined", message))
         await self.close(code=CLOSE_NOT_ALLOWED)
 
-    def _open(self, since):
-        if self._identify_and_register() is None:
+    def _open(self, since, manifesto_id):
+        if self._identify(manifesto_id) is None:
             return None
-        return self._catch_up(since)
+        return self._catch_up(since, participant=self.participant)
 
     async def disconnect(self, code):
         if getattr(self, "counted", False):
@@ -117,34 +137,36 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         if self.hub_room is not None:
             self.hub.leave(self.hub_room, self)
         if self.connection_key:
-            await database_sync_to_async(services.connection_closed)(key=self.connection_key)
-            self.hub.presence_changed(session_id=self.session_id, manifesto_id=self.manifesto_id)
+            self.hub.connection_closed(key=self.connection_key, session_id=self.session_id,
+                                       manifesto_id=self.manifesto_id)
+            self.connection_key = None
 
-    def _identify_and_register(self):
-        """Who is this (facilitator, participant or nobody)? Registers the connection for presence."""
-        if self._identify() is None:
-            return None
-        self.connection_key = secrets.token_hex(16)
-        services.connection_opened(
-            session=self.session, participant=self.participant, user=self.scope.get("user"), key=self.connection_key
-        )
-        return self.session
+    def _identify(self, manifesto_id: int | None):
+        """Who is this (facilitator, participant or nobody)? None: nobody this session knows.
 
-    def _identify(self):
-        session = LiveSession.objects.select_related("agora", "agora__manifesto").filter(pk=self.session_id).first()
-        if session is None:
-            return None
+        A participant of a session this process already serves (`manifesto_id` known) costs two
+        small queries: the Django session and the participant; no user is loaded for a session
+        that names none, and the live session itself is loaded only to check a facilitator.
+        """
         user = self.scope.get("user")
-        self.is_facilitator = permissions.is_facilitator(user, session.agora)
-        self.participant = selectors.current_participant(self.scope.get("session"), session)
+        django_session = self.scope.get("session")
+        # A lazy user (config/websocket_auth.py): no query when the session names no user.
+        signed_in = bool(getattr(user, "is_authenticated", False))
+        self.is_facilitator = False
+        if signed_in or manifesto_id is None:
+            session = LiveSession.objects.select_related("agora", "agora__manifesto").filter(pk=self.session_id).first()
+            if session is None:
+                return None
+            manifesto_id = session.agora.manifesto_id
+            self.is_facilitator = signed_in and permissions.is_facilitator(user, session.agora)
+        self.participant = selectors.participant_in_session(django_session, self.session_id)
         if not self.is_facilitator and self.participant is None:
             return None
-        self.session = session
-        self.manifesto_id = session.agora.manifesto_id
+        self.manifesto_id = manifesto_id
         self.participant_id = self.participant.pk if self.participant else None
-        user_id = user.pk if getattr(user, "is_authenticated", False) else None
-        self.actor = f"user:{user_id}" if user_id else f"participant:{self.participant_id}"
-        return session
+        self.user_id = user.pk if signed_in else None
+        self.actor = f"user:{self.user_id}" if self.user_id else f"participant:{self.participant_id}"
+        return self.session_id
 
     def _since(self) -> int | None:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
@@ -177,6 +199,24 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         except Exception:  # The socket is going away; disconnect() will unregister it.
             log.debug("live room: send to a closing socket", exc_info=True)
 
+    def push(self, seq: int, data: bytes) -> bool:
+        """The hub's fast path for a broadcast: the frame, already UTF-8 encoded once for all
+        sockets, written straight to daphne's websocket protocol (no coroutine, no per-socket
+        encoding). False when this connection cannot take it now (replaying, or not on daphne):
+        the hub then calls `deliver`."""
+        protocol = self.protocol
+        if protocol is None or self.replaying:
+            return False
+        if seq <= self.sent_seq:
+            return True
+        self.sent_seq = seq
+        if protocol.state == protocol.STATE_OPEN:
+            try:
+                protocol.sendMessage(data, False)
+            except Exception:  # The socket is going away; disconnect() will unregister it.
+                log.debug("live room: send to a closing socket", exc_info=True)
+        return True
+
     def pong(self) -> dict:
         """The heartbeat's reply says how far this connection's live feed went: a client whose
         last applied seq is behind it lost something and resumes."""
@@ -196,10 +236,17 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         """
         self.replaying = True
         try:
-            events, state = catch_up or await database_sync_to_async(self._catch_up)(since)
-            if state is not None:
+            events, personal = catch_up or await database_sync_to_async(self._catch_up)(since)
+            if events is None:
+                # The shared piece at least as new as the seq read in the hop, built once for all
+                # joiners of this process; the person's own piece was fetched in the hop.
+                last_seq, participant, personal = personal
+                shared = await self.hub.shared_snapshot(self.session_id, self.language, last_seq)
+                with translation.override(self.language):
+                    state = snapshot.combine(shared, personal, participant=participant,
+                                             is_facilitator=self.is_facilitator)
                 self.sent_seq = state["seq"]
-                await self.send_json(state)
+                await self.send(text_data=snapshot.encode(state, shared))
                 if since is not None:
                     metrics.resumed("snapshot")
             else:
@@ -218,10 +265,16 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         finally:
             self.replaying = False
 
-    def _catch_up(self, since) -> tuple[list | None, dict | None]:
-        """(missed events, None), or (None, snapshot) when a replay is impossible."""
-        events, _last_seq = self._missed(since)
-        return (events, None) if events is not None else (None, self._snapshot())
+    def _catch_up(self, since, participant=_UNSET) -> tuple[list | None, tuple | None]:
+        """(missed events, None), or (None, (last seq, participant, their own snapshot piece))
+        when a replay is impossible. `participant`: just identified, else read again (removed?)."""
+        events, last_seq = self._missed(since)
+        if events is not None:
+            return events, None
+        if participant is _UNSET:
+            participant = self._current_participant()
+        personal = snapshot.fetch_personal(self.session_id, participant=participant, is_facilitator=self.is_facilitator)
+        return None, (last_seq, participant, personal)
 
     def _missed(self, since):
         last_seq = Manifesto.objects.values_list("last_seq", flat=True).get(pk=self.manifesto_id)
@@ -230,11 +283,6 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         events = events_after(manifesto_id=self.manifesto_id, seq=since, limit=settings.LIVE_RESUME_LIMIT,
                               session_id=self.session_id)
         return events, last_seq
-
-    def _snapshot(self) -> dict:
-        with translation.override(self.language):
-            participant = self._current_participant()
-            return snapshot.build(self.session, participant=participant, is_facilitator=self.is_facilitator)
 
     def _current_participant(self) -> Participant | None:
         if self.participant_id is None:

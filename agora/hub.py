@@ -18,7 +18,11 @@ Pitfalls handled here:
   from the journal once for the whole process. A periodic check of the journal's last seq
   (LIVE_HUB_CHECK_SECONDS) catches a lost last event, which no later frame would reveal;
 - presence is counted in the database (Connection rows, refreshed by this process) and
-  broadcast at most once a second per session, coalesced, as an unjournaled frame.
+  broadcast at most once a second per session, coalesced, as an unjournaled frame. The rows
+  of the connections opened and closed meanwhile are written in that same tick, in one
+  database hop (a join burst writes one batch a second, not one row per join);
+- the part of the snapshot that is the same for everyone in a session is built once per seq
+  and shared by the joiners of this process (`shared_snapshot`).
 """
 
 import asyncio
@@ -33,6 +37,12 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+try:  # the pool's timeout (psycopg_pool.PoolTimeout) is not wrapped by Django
+    from psycopg import OperationalError as PoolTimeout
+except ImportError:  # pragma: no cover - SQLite-only installs
+    PoolTimeout = OperationalError
 
 from agora import metrics
 from manifesto.journal import encode, group_name, scope_of, with_prev
@@ -113,6 +123,9 @@ class Hub:
         # came), read_back (events read from the journal), duplicates, layer_errors, rejoins.
         self.stats: Counter = Counter()
         self._probes: dict[str, asyncio.Future] = {}  # readiness probes in flight (see probe)
+        self._opened: dict[str, dict] = {}  # connection key -> its presence row, not yet written
+        self._closed: set[str] = set()  # keys of written rows to delete
+        self._shared: dict[tuple, asyncio.Future] = {}  # (session id, language) -> a snapshot.Shared
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -151,6 +164,7 @@ class Hub:
         self.rooms.clear()
         self.sessions.clear()
         self.streams.clear()
+        self._shared.clear()
         self._started = None
 
     # ------------------------------------------------------------------ membership
@@ -422,10 +436,61 @@ class Hub:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
+    # ------------------------------------------------------------------ shared snapshots
+
+    async def shared_snapshot(self, session_id: int, language: str, at_least: int):
+        """The session's shared snapshot piece (agora.snapshot.Shared) at seq >= `at_least`,
+        built once per seq by this process however many join meanwhile. `at_least` is the
+        journal's last seq read after the joiner entered the hub, so every event after the
+        piece's seq reaches the joiner live. Also rebuilt after LIVE_SNAPSHOT_SHARE_MS, for
+        what changes without an event (the presence count)."""
+        key = (session_id, language)
+        while True:
+            future = self._shared.get(key)
+            if future is None or (future.done() and not _fresh(future, at_least)):
+                future = self._shared[key] = asyncio.ensure_future(
+                    _pooled(_build_shared)(session_id, language))
+            try:
+                shared = await asyncio.shield(future)
+            except Exception:
+                if self._shared.get(key) is future:
+                    del self._shared[key]
+                raise
+            if shared.seq >= at_least:
+                return shared
+            # Built from an older seq than this joiner needs: build again (once, for all waiting).
+            if self._shared.get(key) is future:
+                del self._shared[key]
+
     # ------------------------------------------------------------------ presence
 
     def presence_changed(self, *, session_id: int, manifesto_id: int) -> None:
         self._dirty_presence[session_id] = manifesto_id
+
+    def connection_opened(self, *, key: str, session_id: int, manifesto_id: int, participant_id, user_id) -> None:
+        """Queue the connection's presence row: written with the others at the next tick."""
+        self._opened[key] = {"key": key, "session_id": session_id, "participant_id": participant_id,
+                             "user_id": user_id}
+        self.presence_changed(session_id=session_id, manifesto_id=manifesto_id)
+
+    def connection_closed(self, *, key: str, session_id: int, manifesto_id: int) -> None:
+        if self._opened.pop(key, None) is None:  # opened and closed within one tick: never written
+            self._closed.add(key)
+        self.presence_changed(session_id=session_id, manifesto_id=manifesto_id)
+
+    async def write_connections(self) -> None:
+        """Write the presence rows queued since the last tick, in one database hop."""
+        opened, self._opened = self._opened, {}
+        closed, self._closed = self._closed, set()
+        if not opened and not closed:
+            return
+        try:
+            await _pooled(_write_connections)(list(opened.values()), list(closed))
+        except (OperationalError, InterfaceError, PoolTimeout):
+            # Kept for the next tick (a database outage): presence lags, nothing else does.
+            self._opened = {**opened, **self._opened}
+            self._closed |= closed
+            raise
 
     async def _presence(self) -> None:
         while True:
@@ -433,6 +498,11 @@ class Hub:
             await self.flush_presence()
 
     async def flush_presence(self) -> None:
+        try:
+            await self.write_connections()
+        except Exception:
+            log.exception("live hub: presence rows not written; retrying at the next tick")
+            return
         dirty, self._dirty_presence = self._dirty_presence, {}
         for session_id, manifesto_id in dirty.items():
             try:
@@ -464,11 +534,46 @@ class Hub:
 
 
 async def _write(consumers, seq: int, frame: str) -> int:
-    # A plain loop: measured faster than asyncio.gather, and daphne's send never waits.
+    # A plain loop: measured faster than asyncio.gather, and daphne's send never waits. The frame
+    # is encoded to UTF-8 once, and written straight to daphne's protocol where possible
+    # (LiveRoomConsumer.push): in a storm of 1,000 sockets this loop is most of the server's work.
     consumers = list(consumers)
+    data = frame.encode()
     for consumer in consumers:
-        await consumer.deliver(seq, frame)
+        if not consumer.push(seq, data):
+            await consumer.deliver(seq, frame)
     return len(consumers)
+
+
+def _pooled(fn):
+    """A database hop in the thread pool on PostgreSQL (as the joins' hop, agora.consumers.join_hop),
+    so the hub's batch writes and snapshot builds never queue in front of the commands in the
+    process's single database thread; SQLite, one writer at a time, keeps that thread."""
+    from django.db import connection
+
+    return database_sync_to_async(fn, thread_sensitive=connection.vendor == "sqlite")
+
+
+def _fresh(future: asyncio.Future, at_least: int) -> bool:
+    if future.exception() is not None:
+        return False
+    shared = future.result()
+    return shared.seq >= at_least and time.monotonic() - shared.built_at < settings.LIVE_SNAPSHOT_SHARE_MS / 1000
+
+
+def _build_shared(session_id: int, language: str):
+    from django.utils import translation
+
+    from agora import snapshot
+
+    with translation.override(language):
+        return snapshot.build_shared(session_id)
+
+
+def _write_connections(opened: list[dict], closed: list[str]) -> None:
+    from agora import services
+
+    services.connections_changed(opened=opened, closed=closed)
 
 
 def _last_seqs(manifesto_ids: list[int]) -> dict[int, int]:

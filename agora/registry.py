@@ -64,28 +64,88 @@ def registered() -> dict[str, CommandSpec]:
 #
 # The snapshot sent on connect (or when a client is too far behind) is
 # {"type": "snapshot", "seq": <last seq>, "data": {"session": ..., <name>: fn(...), ...}}.
-# Each app adds the state it owns:
+# Each app adds the state it owns, in the plain form (built for each joiner):
 #
-#     @snapshot_part("amendments")
-#     def amendments(session, *, participant, is_facilitator) -> dict: ...
+#     @snapshot_part("queue")
+#     def queue(session, *, participant, is_facilitator) -> dict: ...
 #
 # A part is called in a thread where the ORM may be used; it returns JSON-ready data and shows
 # a person only what their role may see.
 
-_snapshot_parts: dict[str, Callable] = {}
+#
+# A part that is costly and mostly the same for everyone splits in three, so that a room
+# filling up builds it once per seq per process rather than once per joiner (docs/realtime.md,
+# "Joining"):
+#
+#     @snapshot_part("amendments", personal=own_supports, combine=as_seen_by)
+#     def amendments(session) -> object: ...          # shared: everyone's, once per seq
+#     def own_supports(session_id, *, participant, is_facilitator): ...   # per joiner, cheap query
+#     def as_seen_by(shared, personal, *, participant, is_facilitator) -> dict: ...  # no database
+#
+# `combine` must not query the database (it runs in the event loop) and must not mutate
+# `shared` (every joiner of the process reuses it).
 
 
-def snapshot_part(name: str):
+@dataclass(frozen=True)
+class SnapshotPart:
+    shared: Callable | None  # (session) -> object; None for a part built per joiner
+    personal: Callable | None  # (session_id, *, participant, is_facilitator) -> object
+    combine: Callable | None  # (shared, personal, *, participant, is_facilitator) -> JSON-ready
+    per_joiner: Callable | None = None  # the plain form: (session, *, participant, is_facilitator)
+
+    def build(self, session, *, participant, is_facilitator):
+        """The part for one person, built from scratch (tests, and parts without a shared piece)."""
+        if self.per_joiner is not None:
+            return self.per_joiner(session, participant=participant, is_facilitator=is_facilitator)
+        return self.assemble(
+            self.shared(session),
+            self.fetch(session.pk, participant=participant, is_facilitator=is_facilitator),
+            participant=participant, is_facilitator=is_facilitator,
+        )
+
+    def fetch(self, session_id, *, participant, is_facilitator):
+        if self.personal is None:
+            return None
+        return self.personal(session_id, participant=participant, is_facilitator=is_facilitator)
+
+    def assemble(self, shared, personal, *, participant, is_facilitator):
+        if self.combine is None:
+            return shared
+        return self.combine(shared, personal, participant=participant, is_facilitator=is_facilitator)
+
+
+_snapshot_parts: dict[str, SnapshotPart] = {}
+
+
+def snapshot_part(name: str, *, personal: Callable | None = None, combine: Callable | None = None):
+    """Register a part. Without `personal`/`combine`, the decorated function is either shared by
+    everyone as it is (`shared=True` style: it takes only the session) or, in the plain form
+    (session, *, participant, is_facilitator), built per joiner."""
+
     def register(fn):
-        if name in _snapshot_parts and _snapshot_parts[name] is not fn:
+        if name in _snapshot_parts and fn not in (_snapshot_parts[name].shared, _snapshot_parts[name].per_joiner):
             raise ValueError(f"snapshot part {name!r} is registered twice")
-        _snapshot_parts[name] = fn
+        if personal is None and combine is None and _takes_a_person(fn):
+            _snapshot_parts[name] = SnapshotPart(shared=None, personal=None, combine=None, per_joiner=fn)
+        else:
+            _snapshot_parts[name] = SnapshotPart(shared=fn, personal=personal, combine=combine)
         return fn
 
     return register
 
 
+def _takes_a_person(fn) -> bool:
+    import inspect
+
+    return "participant" in inspect.signature(fn).parameters
+
+
 def snapshot_parts() -> dict[str, Callable]:
+    """name -> (session, *, participant, is_facilitator) -> the part for that person."""
+    return {name: part.build for name, part in _snapshot_parts.items()}
+
+
+def snapshot_part_specs() -> dict[str, SnapshotPart]:
     return dict(_snapshot_parts)
 
 

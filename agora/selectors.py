@@ -33,6 +33,14 @@ def current_participant(request_or_scope_session, live_session: LiveSession) -> 
     return Participant.objects.filter(session=live_session, browser_key=key, removed_at__isnull=True).first()
 
 
+def participant_in_session(django_session, session_id: int) -> Participant | None:
+    """`current_participant` by the live session's id (a join need not load the session)."""
+    key = (django_session.get(SESSION_KEY) or {}).get(str(session_id)) if django_session is not None else None
+    if not key:
+        return None
+    return Participant.objects.filter(session_id=session_id, browser_key=key, removed_at__isnull=True).first()
+
+
 def session_by_code(code: str) -> LiveSession | None:
     cleaned = normalise_code(code)
     if not cleaned:

@@ -454,6 +454,22 @@ def connection_closed(*, key: str) -> None:
     Connection.objects.filter(key=key).delete()
 
 
+def connections_changed(*, opened: list[dict], closed: list[str]) -> None:
+    """A process's presence rows for one tick: the connections opened and closed since the last
+    (dicts of key, session_id, participant_id, user_id), in two queries whatever their number."""
+    now = timezone.now()
+    # A participant removed or erased (or a session deleted) since the connection opened: no row.
+    participants = set(Participant.objects.filter(pk__in={r["participant_id"] for r in opened} - {None},
+                                                  removed_at__isnull=True).values_list("pk", flat=True))
+    sessions = set(LiveSession.objects.filter(pk__in={r["session_id"] for r in opened}).values_list("pk", flat=True))
+    opened = [r for r in opened if r["session_id"] in sessions
+              and (r["participant_id"] is None or r["participant_id"] in participants)]
+    if opened:
+        Connection.objects.bulk_create([Connection(seen_at=now, **row) for row in opened], ignore_conflicts=True)
+    for start in range(0, len(closed), 500):
+        Connection.objects.filter(key__in=closed[start : start + 500]).delete()
+
+
 def connections_seen(*, keys: list[str]) -> None:
     """A process's heartbeat for its open connections (one query, whatever their number)."""
     now = timezone.now()

@@ -386,6 +386,59 @@ def print_report(args, bases, join_s, run_s, ticks, proposals, supports, accepts
               f"amendments) {min(t[1] for t in late)}–{max(t[1] for t in late)}")
 
 
+async def raw_baseline(n: int, rate: float, duration: float, size: int) -> dict:
+    """The same fan-out by a raw `websockets` server (bench/room_broadcast.py's, one process on the
+    servers' core): `rate` frames a second of about `size` bytes to n sockets, for `duration`
+    seconds. What the machine allows for the storm's events alone, without any command."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from room_broadcast import start_baseline_server, stop
+
+    url, process = await start_baseline_server()
+    marks: list[dict[int, float]] = []
+
+    async def listen(ws, got):
+        try:
+            async for frame in ws:
+                match = SEQ_RE.search(frame.encode() if isinstance(frame, str) else frame, 0, 120)
+                if match:
+                    got.setdefault(int(match.group(1)), time.time())
+        except websockets.ConnectionClosed:
+            pass
+
+    try:
+        sockets, readers = [], []
+        for k in range(0, n, 50):
+            batch = await asyncio.gather(*(websockets.connect(url, max_queue=None, ping_interval=None, open_timeout=120)
+                                           for _ in range(min(50, n - k))))
+            for ws in batch:
+                await ws.send("hello")
+                await ws.recv()
+                got: dict[int, float] = {}
+                marks.append(got)
+                readers.append(asyncio.create_task(listen(ws, got)))
+            sockets += batch
+        control = await websockets.connect(url, max_queue=None, ping_interval=None)
+        await control.send("control")
+        padding = "x" * max(0, size - 80)
+        sent: dict[int, float] = {}
+        started = time.perf_counter()
+        seq = 0
+        while time.perf_counter() - started < duration:
+            seq += 1
+            sent[seq] = time.time()
+            await control.send('{"type":"amendment.proposed","seq":%d,"data":{"text":"%s"}}' % (seq, padding))
+            await asyncio.sleep(max(0.0, started + seq / rate - time.perf_counter()))
+        run_s = time.perf_counter() - started
+        await asyncio.sleep(5)
+        await asyncio.gather(*(ws.close() for ws in sockets + [control]), return_exceptions=True)
+        await asyncio.gather(*readers, return_exceptions=True)
+    finally:
+        stop(process)
+    latencies = [(got[k] - at) * 1000 for got in marks for k, at in sent.items() if k in got]
+    return {"rate": len(sent) / run_s, "delivered": len(latencies), "expected": len(sent) * n,
+            "p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "p99": percentile(latencies, 99)}
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--participants", type=int, default=200, help="connected participants (default 200)")
@@ -397,10 +450,22 @@ async def main() -> None:
     parser.add_argument("--redis", default="", help="REDIS_URL: Redis channel layer and two daphne processes")
     parser.add_argument("--show-server-log", action="store_true", help="print the end of each daphne log")
     parser.add_argument("--database-url", default="", help="DATABASE_URL (default: a fresh SQLite file)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the raw websockets fan-out baseline")
     args = parser.parse_args()
     if (os.cpu_count() or 1) >= 2:
         os.sched_setaffinity(0, CLIENT_CORES)
+    print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
+    if not args.no_baseline:
+        # The events the asked storm journals each second: two phase changes, the proposals, the
+        # supports, and an accept (amendment.accepted plus the clause's text.clause_changed).
+        rate = 2 + args.proposals + args.supports + 2 * args.accepts
+        base = await raw_baseline(args.participants, rate, min(args.duration, 30), 1500)
+        print(f"raw websockets baseline (same machine, same run): {base['rate']:.1f} frames/s of ~1.5 kB to "
+              f"{args.participants} sockets for {min(args.duration, 30):.0f} s: p50 {base['p50']:.1f} ms  "
+              f"p95 {base['p95']:.1f} ms  p99 {base['p99']:.1f} ms; delivered/expected "
+              f"{base['delivered']}/{base['expected']}", flush=True)
     await storm(args)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import websockets  # noqa: E402
 
-from many_rooms import start_daphne  # noqa: E402
+from many_rooms import cpu_seconds, start_daphne  # noqa: E402
 from room_broadcast import percentile, start_baseline_server, stop  # noqa: E402
 from tests.server import manage, server_env  # noqa: E402
 
@@ -127,11 +127,22 @@ async def live(args) -> dict:
         if out.returncode:
             raise SystemExit(f"set-up failed:\n{out.stderr[-3000:]}")
         room = json.loads(out.stdout.strip().splitlines()[-1])
-        bases = [start_daphne(stack, env, Path(tmp) / f"daphne-{i}.log")[0] for i in range(2 if args.redis else 1)]
+        if args.profile:
+            # cProfile around each daphne (written when it stops): where a join's CPU goes.
+            env = {**env, "BENCH_PROFILE": args.profile}
+        servers = [start_daphne(stack, env, Path(tmp) / f"daphne-{i}.log") for i in range(2 if args.redis else 1)]
+        bases = [base for base, _pid in servers]
+        cpu_before = [cpu_seconds(pid) for _base, pid in servers]
+        sys_before = [system_seconds(pid) for _base, pid in servers]
         path = f"/ws/live/{room['session_id']}/"
         targets = [(bases[i % len(bases)].replace("http", "ws") + path, {"Cookie": cookie}, bases[i % len(bases)])
                    for i, cookie in enumerate(room["participants"])]
         result = await storm(targets, args.within)
+        # Server CPU over the storm (what a join costs the server, whatever else loads the machine).
+        result["cpu_ms_per_join"] = [(cpu_seconds(pid) - before) * 1000 / max(1, result["ok"] / len(servers))
+                                     for (_base, pid), before in zip(servers, cpu_before)]
+        result["sys_ms_per_join"] = [(system_seconds(pid) - before) * 1000 / max(1, result["ok"] / len(servers))
+                                     for (_base, pid), before in zip(servers, sys_before)]
         if args.show_server_log:
             for log in sorted(Path(tmp).glob("daphne-*.log")):
                 lines = [ln for ln in log.read_text(errors="replace").splitlines() if "WSCONNECT" not in ln]
@@ -139,11 +150,20 @@ async def live(args) -> dict:
         return result
 
 
+def system_seconds(pid: int) -> float:
+    """The kernel's share of cpu_seconds (system calls: accept, send, epoll)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[12]) / os.sysconf("SC_CLK_TCK")
+
+
 def line(label: str, r: dict) -> str:
     failed = sum(r["failed"].values())
     return (f"{label:<28} {r['ok']}/{r['n']} joined in {r['total_s']:.1f} s ({r['rate']:.0f} joins/s); time to first "
             f"state p50 {r['p50']:.0f} ms  p95 {r['p95']:.0f} ms  p99 {r['p99']:.0f} ms; failed handshakes {failed}"
-            + (f" {r['failed']}" if failed else ""))
+            + (f" {r['failed']}" if failed else "")
+            + ("; server CPU per join " + ", ".join(f"{ms:.1f} ms (kernel {k:.1f})" for ms, k in
+                                                  zip(r["cpu_ms_per_join"], r["sys_ms_per_join"]))
+               if "cpu_ms_per_join" in r else ""))
 
 
 async def main() -> None:
@@ -152,6 +172,7 @@ async def main() -> None:
     parser.add_argument("--within", type=float, default=10.0, help="seconds over which they connect (default 10)")
     parser.add_argument("--redis", default="", help="REDIS_URL: Redis channel layer and two daphne processes")
     parser.add_argument("--database-url", default="", help="DATABASE_URL (default: a fresh SQLite file)")
+    parser.add_argument("--profile", default="", help="write a cProfile of each daphne under this path prefix")
     parser.add_argument("--show-server-log", action="store_true", help="print the end of each daphne log")
     args = parser.parse_args()
     if (os.cpu_count() or 1) >= 2:

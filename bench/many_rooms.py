@@ -140,8 +140,9 @@ def start_daphne(stack: ExitStack, env: dict, log: Path) -> tuple[str, int]:
     port = free_port()
     out = open(log, "ab")
     stack.callback(out.close)
+    profile = ["-m", "cProfile", "-o", f"{env['BENCH_PROFILE']}-{port}.prof"] if env.get("BENCH_PROFILE") else []
     process = subprocess.Popen(
-        pinned([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]),
+        pinned([sys.executable, *profile, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]),
         env=env, cwd=ROOT, stdout=out, stderr=out)
 
     def stop():

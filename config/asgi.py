@@ -33,6 +33,29 @@ application = ProtocolTypeRouter(
     }
 )
 
+# Autobahn (daphne's websocket protocol) pretty-prints its whole configuration for a DEBUG log
+# line on every new connection, whether or not that line is logged: 2–10 ms of CPU per socket,
+# the largest single cost of a join burst (bench/join_storm.py --profile). The text is now made
+# only if the line is actually written.
+import pprint  # noqa: E402
+
+import autobahn.websocket.protocol as _autobahn_protocol  # noqa: E402
+
+
+class _LazyPformat:
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __format__(self, spec):
+        return format(pprint.pformat(self.value), spec)
+
+    __str__ = __repr__ = lambda self: pprint.pformat(self.value)
+
+
+_autobahn_protocol.pformat = _LazyPformat
+
 # The live room keeps thousands of long-lived objects (connections, frames): with the default
 # thresholds a full collection (100–180 ms) lands in a broadcast and sets its p95. Freeze what
 # exists after start-up and collect the young generation less often (bench/room_broadcast.py,

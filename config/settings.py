@@ -247,6 +247,10 @@ LIVE_GROUP_RENEW_SECONDS = env_int("LIVE_GROUP_RENEW_SECONDS", 3600, minimum=1)
 # A frame that reaches a process ahead of a missing seq waits this long for it before the hub
 # reads the missing events from the journal (after-commit broadcasts race each other).
 LIVE_REORDER_WAIT_MS = env_int("LIVE_REORDER_WAIT_MS", 150, minimum=0)
+# How long a process reuses a session's shared snapshot piece while the journal's seq stays the
+# same (the piece is rebuilt at once when the seq moves). Bounds how stale the unjournaled
+# presence count of a snapshot can be; a presence frame follows every join anyway.
+LIVE_SNAPSHOT_SHARE_MS = env_int("LIVE_SNAPSHOT_SHARE_MS", 2000, minimum=0)
 # Each process compares the journals it serves with what it delivered this often (a lost last
 # event leaves no later frame to reveal the gap).
 LIVE_HUB_CHECK_SECONDS = env_int("LIVE_HUB_CHECK_SECONDS", 2, minimum=1)
@@ -303,3 +307,9 @@ if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
         "max_size": DB_POOL_SIZE,
         "timeout": DB_POOL_TIMEOUT,
     }
+    # After a PostgreSQL restart every pooled connection is dead, and without a check each one
+    # was handed out once more and failed a command before being replaced. With health checks
+    # Django gives the pool `check=ConnectionPool.check_connection`: a connection is checked (an
+    # empty query, one round trip) before it is lent and a dead one replaced at once
+    # (docs/operations.md). DB_POOL_CHECK=0 turns it off.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_POOL_CHECK", default=True)

@@ -8,8 +8,11 @@ consumer in its own database hop (the live room identifies the person there anyw
 anonymous participant's session that names no user costs no user query at all.
 """
 
+from importlib import import_module
+
 from channels.middleware import BaseMiddleware
-from channels.sessions import CookieMiddleware, SessionMiddleware
+from channels.sessions import CookieMiddleware
+from django.conf import settings
 from django.contrib import auth
 from django.utils.functional import SimpleLazyObject
 
@@ -33,5 +36,28 @@ class LazyAuthMiddleware(BaseMiddleware):
         return await super().__call__(scope, receive, send)
 
 
+class WebsocketSessionMiddleware:
+    """The Django session in scope["session"], loaded on first use, for websockets only.
+
+    Channels' SessionMiddleware wraps `send` to save a modified session on an HTTP response;
+    a websocket never sends one, yet every frame of a broadcast went through that wrapper
+    (thousands a second in a storm), and the wrapper hid daphne's own send, which the live
+    room's hub calls directly (agora.hub). Nothing is saved here: the live room never changes
+    the session (joining a session is an HTTP form, which has Django's own middleware).
+    """
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        if "session" not in scope:
+            if "cookies" not in scope:
+                raise ValueError("WebsocketSessionMiddleware needs CookieMiddleware above it.")
+            store = import_module(settings.SESSION_ENGINE).SessionStore
+            # SessionStore(key) reads nothing until first used (in a consumer's database hop).
+            scope = {**scope, "session": store(scope["cookies"].get(settings.SESSION_COOKIE_NAME))}
+        return await self.inner(scope, receive, send)
+
+
 def LazyAuthMiddlewareStack(inner):
-    return CookieMiddleware(SessionMiddleware(LazyAuthMiddleware(inner)))
+    return CookieMiddleware(WebsocketSessionMiddleware(LazyAuthMiddleware(inner)))

@@ -212,30 +212,63 @@ registry.live_page_part("deliberation/_erase_me.html")
 registry.live_page_part("deliberation/_console_tools.html")
 
 
-@registry.snapshot_part("amendments")
-def amendments_snapshot(session, *, participant, is_facilitator: bool) -> dict:
-    """The session's amendments as this person may see them, their totals and their own voices."""
+def _own_supports(session_id, *, participant, is_facilitator) -> dict[int, str]:
+    """The joiner's own voices (one small query), fetched in its join's database hop."""
+    return selectors.own_supports(session_id, participant)
+
+
+def _as_seen_by(shared: dict, own_supports, *, participant, is_facilitator: bool) -> dict:
+    """The shared amendments as this person may see them: the same rules as `data_for` and
+    `visible`, decided on the preloaded amendments (no query: this runs in the event loop)."""
     actor = Actor(participant=participant)
-    amendments = selectors.amendments_for_session(session, actor, as_moderator=is_facilitator)
-    supports = selectors.own_supports(session, participant)
+    own_supports = own_supports or {}
+    amendments = []
+    for row in shared["rows"]:
+        amendment = row["amendment"]
+        mine = permissions.is_author(actor, amendment)
+        if row["hidden"] and not (is_facilitator or permissions.can_view_amendment(actor, amendment)):
+            continue
+        full = row["hidden"] and (is_facilitator or mine or permissions.can_moderate(actor, amendment))
+        amendments.append({**(row["full"] if full else row["public"]), **row["extra"],
+                           "own_support": own_supports.get(amendment.pk), "mine": mine})
+    return {"clauses": shared["clauses"], "sections": shared["sections"], "proposals": shared["proposals"],
+            "amendments": amendments}
+
+
+@registry.snapshot_part("amendments", personal=_own_supports, combine=_as_seen_by)
+def shared_amendments(session) -> dict:
+    """Every amendment of the session, public and full views, built once per seq per process
+    and shared by everyone who joins meanwhile (docs/realtime.md, "Joining")."""
+    amendments = selectors.amendments_for_session(session, None, as_moderator=True)
     ids = [a.pk for a in amendments]
     comments = selectors.comments_by_amendment(ids)
     breakdowns = selectors.support_breakdowns(ids)
+    nobody = Actor()
+    rows = []
+    for a in amendments:
+        public = selectors.data_for(a, nobody)
+        rows.append({
+            "amendment": a,  # author and session preloaded (with_relations): permissions need no query
+            "hidden": public["hidden"],
+            "public": public,
+            "full": selectors.data_for(a, nobody, as_moderator=True) if public["hidden"] else public,
+            "extra": {
+                "totals": {"pour": a.total_pour, "contre": a.total_contre, "abstention": a.total_abstention},
+                "needs_review": selectors.needs_review(a),
+                "comments": comments.get(a.pk, []),
+                "by_family": breakdowns.get(a.pk, {}),
+            },
+        })
     return {
         "clauses": [clause_payload(c) for c in selectors.clauses_in_scope(session)],
         "sections": [{"id": s.pk, "title": s.title} for s in selectors.sections_in_scope(session)],
         "proposals": selectors.proposal_conditions(session),
-        "amendments": [
-            {
-                **selectors.data_for(a, actor, as_moderator=is_facilitator),
-                "totals": {"pour": a.total_pour, "contre": a.total_contre, "abstention": a.total_abstention},
-                "needs_review": selectors.needs_review(a),
-                "own_support": supports.get(a.pk),
-                "comments": comments.get(a.pk, []),
-                "by_family": breakdowns.get(a.pk, {}),
-                "mine": permissions.is_author(actor, a),
-            }
-            for a in amendments
-        ]
+        "rows": rows,
     }
 
+
+def amendments_snapshot(session, *, participant, is_facilitator: bool) -> dict:
+    """The session's amendments as this person may see them, their totals and their own voices."""
+    return _as_seen_by(shared_amendments(session), _own_supports(session.pk, participant=participant,
+                                                                 is_facilitator=is_facilitator),
+                       participant=participant, is_facilitator=is_facilitator)

@@ -234,7 +234,8 @@ SIGNATURE_EVENTS: dict[str, Shape] = _shapes(
     },
     signatures__campaign_closed={"closed_at": str},
     signatures__invalidated={"count": int},
-    signatures__count={"manifesto_id": int, "count": int, "goal": (int, NONE)},
+    # `version`: when the count was read (µs since the epoch); the page ignores an older frame.
+    signatures__count={"manifesto_id": int, "count": int, "goal": (int, NONE), "version": int},
 )
 
 # ---------------------------------------------------------------- events: the adoption vote (deliberation)

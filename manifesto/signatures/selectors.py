@@ -2,6 +2,7 @@
 
 import datetime
 import ipaddress
+import time
 from collections import Counter
 import json
 from dataclasses import dataclass
@@ -88,20 +89,31 @@ def counted(manifesto_id: int) -> QuerySet:
 
 def signature_count(manifesto_id: int, *, fresh: bool = False) -> int:
     """An indexed COUNT, cached for a moment so that a burst of page loads reads it once."""
+    return versioned_count(manifesto_id, fresh=fresh)[0]
+
+
+def versioned_count(manifesto_id: int, *, fresh: bool = False) -> tuple[int, int]:
+    """(count, version): `version` is when the count was read (microseconds since the epoch,
+    taken just BEFORE the query), so a count with a higher version reflects every signature
+    committed before the other's was read. Counter frames are sent from several threads and
+    processes and may arrive out of order; the page shows a frame only if its version is not
+    older than the one on screen, so a stale lower count never replaces a newer one."""
     key = _count_key(manifesto_id)
     if not fresh:
         cached = cache.get(key)
-        if cached is not None:
-            return cached
+        if isinstance(cached, (list, tuple)) and len(cached) == 2:
+            return tuple(cached)
+    version = time.time_ns() // 1000
     count = counted(manifesto_id).count()
     if settings.SIGNATURE_COUNT_CACHE_SECONDS:
-        cache.set(key, count, timeout=settings.SIGNATURE_COUNT_CACHE_SECONDS)
-    return count
+        cache.set(key, (count, version), timeout=settings.SIGNATURE_COUNT_CACHE_SECONDS)
+    return count, version
 
 
 def counter_data(manifesto_id: int, *, fresh: bool = False) -> dict:
     goal = SignatureCampaign.objects.filter(manifesto_id=manifesto_id).values_list("goal", flat=True).first()
-    return {"manifesto_id": int(manifesto_id), "count": signature_count(manifesto_id, fresh=fresh), "goal": goal}
+    count, version = versioned_count(manifesto_id, fresh=fresh)
+    return {"manifesto_id": int(manifesto_id), "count": count, "goal": goal, "version": version}
 
 
 def counter_frame(manifesto_id: int, *, fresh: bool = False) -> str:

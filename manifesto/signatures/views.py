@@ -46,6 +46,7 @@ def _counter_context(campaign) -> dict:
     goal = data["goal"]
     return {
         "count": data["count"],
+        "count_version": data["version"],
         "goal": goal,
         "progress": min(100, round(100 * data["count"] / goal)) if goal else None,
     }

@@ -1,5 +1,8 @@
 // The live signature counter: a websocket pushes the full count; on (re)connect we fetch it.
 // Without JavaScript the page shows the count as rendered by the server.
+// Frames are sent from several server threads and processes and may arrive out of order: each
+// carries `version` (when its count was read), and an older one never replaces what is shown,
+// so a stale lower count cannot overwrite a newer one (docs/realtime.md).
 (function () {
   "use strict";
   document.querySelectorAll("[data-counter-ws]").forEach(function (box) {
@@ -7,9 +10,14 @@
     var labelEl = box.querySelector("[data-counter-label]");
     var progressEl = box.querySelector("[data-counter-progress]");
     var delay = 1000;
+    var shownVersion = Number(box.dataset.counterVersion) || 0;
 
     function show(data) {
       if (typeof data.count !== "number") return;
+      if (typeof data.version === "number") {
+        if (data.version < shownVersion) return; // read before what is on screen: stale
+        shownVersion = data.version;
+      }
       countEl.textContent = data.count;
       if (labelEl) labelEl.textContent = data.count > 1 ? labelEl.dataset.many : labelEl.dataset.one;
       if (progressEl) progressEl.value = data.count;

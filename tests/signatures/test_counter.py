@@ -64,17 +64,24 @@ async def test_counter_sends_the_count_on_connect_and_after_each_change():
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/signatures/{campaign.manifesto_id}/")
     connected, _ = await communicator.connect()
     assert connected
-    assert _frame(await communicator.receive_from(timeout=5)) == {
+    first = _frame(await communicator.receive_from(timeout=5))
+    assert {k: v for k, v in first.items() if k != "version"} == {
         "manifesto_id": campaign.manifesto_id,
         "count": 0,
         "goal": 10,
     }
     signature = await sync_to_async(_sign_and_confirm)(campaign, "a@example.org")
-    assert _frame(await communicator.receive_from(timeout=5))["count"] == 1
+    one = _frame(await communicator.receive_from(timeout=5))
+    assert one["count"] == 1
     await sync_to_async(_sign_and_confirm)(campaign, "b@example.org")
-    assert _frame(await communicator.receive_from(timeout=5))["count"] == 2
+    two = _frame(await communicator.receive_from(timeout=5))
+    assert two["count"] == 2
     await sync_to_async(services.withdraw)(signature_id=signature.pk, token=services.manage_token(signature.pk))
-    assert _frame(await communicator.receive_from(timeout=5))["count"] == 1
+    withdrawn = _frame(await communicator.receive_from(timeout=5))
+    assert withdrawn["count"] == 1
+    # Each frame is versioned by when its count was read: a newer count (even a lower one, after
+    # a withdrawal) has a higher version, so the page can drop frames that arrive late.
+    assert first["version"] < one["version"] < two["version"] < withdrawn["version"]
     await communicator.send_to(text_data='{"type":"anything"}')  # read-only: ignored
     assert await communicator.receive_nothing(timeout=0.2)
     await communicator.disconnect()
@@ -102,3 +109,16 @@ async def test_a_burst_of_changes_is_broadcast_once_with_the_final_count(setting
     assert _frame(await communicator.receive_from(timeout=5))["count"] == 5
     assert await communicator.receive_nothing(timeout=0.6)
     await communicator.disconnect()
+
+
+def test_a_count_read_later_has_a_higher_version_even_from_the_cache(settings):
+    """The version is the time of the read the count comes from: a cached count keeps its own."""
+    settings.SIGNATURE_COUNT_CACHE_SECONDS = 60
+    from manifesto.signatures import selectors
+
+    campaign = _open_campaign()
+    count, version = selectors.versioned_count(campaign.manifesto_id, fresh=True)
+    assert selectors.versioned_count(campaign.manifesto_id) == (count, version)  # from the cache
+    _confirmed_silently(campaign, "late@example.org")
+    later = selectors.versioned_count(campaign.manifesto_id, fresh=True)
+    assert later[0] == count + 1 and later[1] > version
