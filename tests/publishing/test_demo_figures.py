@@ -4,6 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from deliberation.adoption.models import AdoptionVote
 from manifesto.models import Manifesto, Signature
 from manifesto.signatures import demo as signatures_demo
 from tests.publishing.test_pdfs import pdf_text
@@ -26,7 +27,8 @@ def test_demo_draws_signatures_agoras_and_amendments(db, client, settings, djang
 
     signatories = pdf_text(client.get("/signer/declaration-adoptee/signataires.pdf"))
     assert f"{counted} signatures confirmées" in signatories and "Coopérative Les Tisserands" in signatories
-    results = pdf_text(client.get("/vote/declaration-adoptee/1/resultats.pdf"))
+    vote = AdoptionVote.objects.get(manifesto=declaration_text)  # ids differ on PostgreSQL
+    results = pdf_text(client.get(f"/vote/declaration-adoptee/{vote.pk}/resultats.pdf"))
     assert "Texte adopté" in results and "Article 11" in results
     booklet = pdf_text(client.get("/agoras/collectif-lille/liasse.pdf"))
     assert "Amendement n°" in booklet
