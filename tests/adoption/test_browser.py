@@ -95,7 +95,7 @@ def test_a_voter_votes_from_the_emailed_link_on_a_phone_and_sees_the_results_at_
         # The vote's public page on the phone: turnout live, no result yet.
         page.goto(vote_url)
         expect(page.locator("[data-turnout-voted]")).to_have_text("1")
-        page.wait_for_function("document.querySelector('[data-turnout-ws]').dataset.live === '1'")
+        page.wait_for_function("() => document.querySelector('[data-turnout-ws]').dataset.live === '1'")
         expect(page.locator("#resultats")).to_have_count(0)
 
         other = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True).new_page()

@@ -197,7 +197,7 @@ def test_the_room_from_one_laptop_screen_to_the_wall(server):
             large = join.bounding_box()["width"]
             console.locator("[data-join-toggle]").click()
             expect(console.locator("[data-join-toggle]")).to_have_attribute("aria-pressed", "true", timeout=5000)
-            wall.wait_for_function(f"document.querySelector('.projector-join').getBoundingClientRect().width < {large} - 50")
+            wall.wait_for_function(f"() => document.querySelector('.projector-join').getBoundingClientRect().width < {large} - 50")
             assert px(wall.locator(".projector .join-code")) >= 20
             wall.set_viewport_size({"width": 1280, "height": 720})
             wall.reload()

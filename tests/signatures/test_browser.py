@@ -87,7 +87,7 @@ def test_sign_as_an_organisation_confirm_appear_verify_and_withdraw(server):
         watcher = browser.new_context(locale="fr-FR").new_page()
         watcher.goto(f"{base}/signer/manifeste-e2e/signataires/")
         expect(watcher.locator("[data-counter-count]")).to_have_text("0")
-        watcher.wait_for_function("document.querySelector('[data-counter-ws]').dataset.live === '1'")
+        watcher.wait_for_function("() => document.querySelector('[data-counter-ws]').dataset.live === '1'")
 
         page.goto(f"{base}/signer/manifeste-e2e/")
         expect(page.locator(".fingerprint")).to_have_text(fingerprint)

@@ -46,7 +46,7 @@ def test_an_older_frame_never_replaces_a_newer_count():
             page.set_content(PAGE)
             page.add_script_tag(content=FAKES)
             page.add_script_tag(content=SCRIPT.read_text())
-            page.wait_for_function("window.socket !== undefined")
+            page.wait_for_function("() => window.socket !== undefined")
             count = page.locator("[data-counter-count]")
 
             def deliver(frame):
