@@ -17,12 +17,11 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agora import hub as live_hub
-from agora import metrics, permissions, pipeline, selectors, services, snapshot
+from agora import metrics, permissions, pipeline, selectors, snapshot
 from agora.models import LiveSession, Participant
 from agora.pipeline import error
 from manifesto.journal import encode, events_after, with_prev
@@ -33,13 +32,6 @@ log = logging.getLogger(__name__)
 _UNSET = object()
 
 CLOSE_NOT_ALLOWED = 4403
-
-
-def join_hop(fn):
-    """A join's database work. On PostgreSQL it runs in the thread pool, in parallel, rather than
-    in the process's single database thread, where a join burst queued (docs/realtime.md,
-    "Joining"); SQLite, one writer at a time, keeps the single thread."""
-    return database_sync_to_async(fn, thread_sensitive=connection.vendor == "sqlite")
 
 
 def _daphne_protocol(send):
@@ -100,13 +92,13 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             # database hop; the shared piece of the snapshot is reused (docs/realtime.md, "Joining").
             self.hub_room = known
             await self.hub.join(known, self)
-            catch_up = await join_hop(self._open)(since, known)
+            catch_up = await live_hub.pooled(self._open)(since, known)
             if catch_up is None:
                 self.hub.leave(known, self)
                 self.hub_room = None
                 return await self.refuse()
         else:
-            if await join_hop(self._identify)(None) is None:
+            if await live_hub.pooled(self._identify)(None) is None:
                 return await self.refuse()
             self.hub.manifesto_of[self.session_id] = self.manifesto_id
             self.hub_room = self.manifesto_id
@@ -300,7 +292,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             elif isinstance(step, pipeline.Resume):
                 return await self.resume(step.seq)
             if isinstance(step, pipeline.Command):
-                step = await database_sync_to_async(self._run_command)(step)
+                step = await live_hub.pooled(self._run_command)(step)
         await self.send_json(step)
 
     def _run_command(self, command: pipeline.Command) -> dict:

@@ -22,7 +22,10 @@ Pitfalls handled here:
   of the connections opened and closed meanwhile are written in that same tick, in one
   database hop (a join burst writes one batch a second, not one row per join);
 - the part of the snapshot that is the same for everyone in a session is built once per seq
-  and shared by the joiners of this process (`shared_snapshot`).
+  and shared by the joiners of this process (`shared_snapshot`);
+- the after-commit broadcasts of this process's database threads are handed to the hub
+  (`hand_over`) and sent to the layer by one task, in the order they were handed over: a
+  command's thread no longer waits for the layer's round trip, which it did on a busy loop.
 """
 
 import asyncio
@@ -45,6 +48,7 @@ except ImportError:  # pragma: no cover - SQLite-only installs
     PoolTimeout = OperationalError
 
 from agora import metrics
+from manifesto import journal
 from manifesto.journal import encode, group_name, scope_of, with_prev
 
 log = logging.getLogger(__name__)
@@ -126,18 +130,23 @@ class Hub:
         self._opened: dict[str, dict] = {}  # connection key -> its presence row, not yet written
         self._closed: set[str] = set()  # keys of written rows to delete
         self._shared: dict[tuple, asyncio.Future] = {}  # (session id, language) -> a snapshot.Shared
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.outbox: asyncio.Queue | None = None  # journal broadcasts handed over by database threads
 
     # ------------------------------------------------------------------ lifecycle
 
     async def _start(self) -> None:
         self.channel = await self.layer.new_channel("live-hub.")
+        self.loop, self.outbox = asyncio.get_running_loop(), asyncio.Queue()
         self._tasks = [
+            asyncio.create_task(self._send_out(), name="live-hub-outbox"),
             asyncio.create_task(self._read(), name="live-hub-reader"),
             asyncio.create_task(self._renew(), name="live-hub-renew"),
             asyncio.create_task(self._presence(), name="live-hub-presence"),
             asyncio.create_task(self._heartbeat(), name="live-hub-heartbeat"),
             asyncio.create_task(self._watch(), name="live-hub-watch"),
         ]
+        journal.hand_broadcasts_to(self.hand_over)
 
     async def started(self) -> None:
         if self._started is None:
@@ -146,6 +155,9 @@ class Hub:
 
     async def stop(self) -> None:
         """Stop the background tasks (tests: before their event loop closes)."""
+        previous = journal.hand_broadcasts_to(None)
+        if previous is not None and previous != self.hand_over:
+            journal.hand_broadcasts_to(previous)  # another loop's hub (tests)
         tasks = self._tasks + [s.repair for s in self.streams.values() if s.repair is not None]
         for task in tasks:
             task.cancel()
@@ -155,6 +167,8 @@ class Hub:
             except (asyncio.CancelledError, Exception):
                 pass
         self._tasks = []
+        while self.outbox is not None and not self.outbox.empty():
+            await self._broadcast(self.outbox.get_nowait())  # handed over before the stop: send them
         for manifesto_id in list(self._joined):
             try:
                 await self.layer.group_discard(group_name(manifesto_id), self.channel)
@@ -166,6 +180,33 @@ class Hub:
         self.streams.clear()
         self._shared.clear()
         self._started = None
+
+    # ------------------------------------------------------------------ broadcasts
+
+    def hand_over(self, message: dict) -> bool:
+        """Queue a journal broadcast (from a database thread, after commit) and return at once;
+        False when this hub's loop no longer runs, and the caller sends it itself."""
+        loop = self.loop
+        if loop is None or self.outbox is None or loop.is_closed() or not loop.is_running():
+            return False
+        try:
+            loop.call_soon_threadsafe(self.outbox.put_nowait, message)
+        except RuntimeError:  # the loop closed meanwhile
+            return False
+        return True
+
+    async def _send_out(self) -> None:
+        while True:
+            await self._broadcast(await self.outbox.get())
+
+    async def _broadcast(self, message: dict) -> None:
+        try:
+            await self.layer.group_send(group_name(message["manifesto_id"]), message)
+        except Exception:
+            # Committed all the same: every hub reads the missing event back from the journal.
+            journal.broadcast_failed.send(sender=None, message=message)
+            log.warning("live hub: broadcast of manifesto %s seq %s failed; the hubs will read it back",
+                        message["manifesto_id"], message["seq"], exc_info=True)
 
     # ------------------------------------------------------------------ membership
 
@@ -449,7 +490,7 @@ class Hub:
             future = self._shared.get(key)
             if future is None or (future.done() and not _fresh(future, at_least)):
                 future = self._shared[key] = asyncio.ensure_future(
-                    _pooled(_build_shared)(session_id, language))
+                    pooled(_build_shared)(session_id, language))
             try:
                 shared = await asyncio.shield(future)
             except Exception:
@@ -485,7 +526,7 @@ class Hub:
         if not opened and not closed:
             return
         try:
-            await _pooled(_write_connections)(list(opened.values()), list(closed))
+            await pooled(_write_connections)(list(opened.values()), list(closed))
         except (OperationalError, InterfaceError, PoolTimeout):
             # Kept for the next tick (a database outage): presence lags, nothing else does.
             self._opened = {**opened, **self._opened}
@@ -545,10 +586,11 @@ async def _write(consumers, seq: int, frame: str) -> int:
     return len(consumers)
 
 
-def _pooled(fn):
-    """A database hop in the thread pool on PostgreSQL (as the joins' hop, agora.consumers.join_hop),
-    so the hub's batch writes and snapshot builds never queue in front of the commands in the
-    process's single database thread; SQLite, one writer at a time, keeps that thread."""
+def pooled(fn):
+    """A database hop in the thread pool on PostgreSQL, rather than in the process's single
+    database thread, where joins, commands and the hub's batch writes queued behind one another
+    (docs/realtime.md, "Joining" and "Commands under load"); they run in parallel and meet only
+    at the row locks they need. SQLite, one writer at a time, keeps the single thread."""
     from django.db import connection
 
     return database_sync_to_async(fn, thread_sensitive=connection.vendor == "sqlite")

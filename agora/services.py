@@ -427,7 +427,7 @@ def clear_queue(*, actor, session: LiveSession) -> None:
 # ------------------------------------------------------------------------- command receipts
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a duplicate id fails the whole command, as it should
 def record_command_reply(*, session: LiveSession, actor: str, command_id: str, command_type: str, reply: dict) -> None:
     """Keep the reply to a live command, so the same command id resent (after a reconnect) is answered
     with it instead of being applied again. Called in the command's own transaction: the receipt

@@ -16,7 +16,9 @@ oldest open one (some are stale: they merge or conflict, as in a real room). Pri
 - the rate actually reached, command replies and errors,
 - server-side accept time p50/p95 (the accept handler's time in the server, measured by a
   bench-only app, bench/storm_timing.py) and the SQL queries per accept, early in the run
-  and late in the run (it must not grow with the number of amendments).
+  and late in the run (it must not grow with the number of amendments),
+- per command type: the round trip seen by the client, the server's whole run of the command
+  (checks, handler, commit, after-commit broadcast) and, of it, the broadcast.
 
     .venv/bin/python bench/amendment_storm.py                       # N=200, 60 s, embedded
     .venv/bin/python bench/amendment_storm.py -n 1000 --duration 30
@@ -50,6 +52,7 @@ from tests.server import free_port, manage, server_env, wait_until_serving  # no
 SEQ_RE = re.compile(rb'"seq":(\d+)')
 PREV_RE = re.compile(rb'{"prev":(\d+)')
 SERVER_CORES = "0"
+ROUND_TRIPS: dict[str, list[float]] = {}  # command type -> client round trips (ms)
 CLIENT_CORES = {1}
 
 WORDS = (
@@ -204,8 +207,11 @@ class Client:
         command_id = uuid.uuid4().hex
         future = asyncio.get_running_loop().create_future()
         self.pending[command_id] = future
+        sent = time.perf_counter()
         await self.ws.send(json.dumps({"type": type, "id": command_id, "data": data}))
-        return await asyncio.wait_for(future, 60)
+        reply = await asyncio.wait_for(future, 60)
+        ROUND_TRIPS.setdefault(type, []).append((time.perf_counter() - sent) * 1000)
+        return reply
 
     async def close(self):
         if self.ws is not None:
@@ -338,6 +344,11 @@ async def storm(args) -> None:
         await asyncio.gather(*(c.close() for c in participants + [facilitator]), return_exceptions=True)
         timings = [(float(ms), int(queries), int(total)) for ms, queries, total in
                    (line.split() for line in timing.read_text().splitlines())]
+        commands_file = Path(str(timing) + ".commands")
+        server_runs: dict[str, list[tuple[float, float]]] = {}
+        for line in (commands_file.read_text().splitlines() if commands_file.exists() else []):
+            kind, run_ms, broadcast_ms = line.split()
+            server_runs.setdefault(kind, []).append((float(run_ms), float(broadcast_ms)))
         if args.show_server_log:
             for log in sorted(Path(tmp).glob("daphne-*.log")):
                 print(f"--- {log.name}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-40:]))
@@ -354,11 +365,11 @@ async def storm(args) -> None:
     expected = len(created) * len(participants)
     resumes = sum(c.resumes for c in participants)
     print_report(args, bases, join_s, run_s, ticks, proposals, supports, accepts, replies, errors, created, latencies,
-                 delivered, expected, accept_rtt, timings, resumes)
+                 delivered, expected, accept_rtt, timings, resumes, server_runs)
 
 
 def print_report(args, bases, join_s, run_s, ticks, proposals, supports, accepts, replies, errors, created, latencies,
-                 delivered, expected, accept_rtt, timings, resumes):
+                 delivered, expected, accept_rtt, timings, resumes, server_runs):
     mode = f"{len(bases)} daphne, " + ("Redis layer" if args.redis else "in-memory layer") + ", " + (
         "PostgreSQL" if args.database_url else "SQLite")
     print(f"amendment storm: N={args.participants} participants, {args.duration} s, {mode}; "
@@ -384,6 +395,13 @@ def print_report(args, bases, join_s, run_s, ticks, proposals, supports, accepts
         print(f"  SQL queries per accept: first {tenth} accepts (with {early[0][2]}–{early[-1][2]} amendments) "
               f"{min(t[1] for t in early)}–{max(t[1] for t in early)}; last {tenth} (with {late[0][2]}–{late[-1][2]} "
               f"amendments) {min(t[1] for t in late)}–{max(t[1] for t in late)}")
+    print("  per command (ms): client round trip p50/p95 | server run p50/p95 | of it broadcast p50/p95")
+    for kind in sorted(ROUND_TRIPS):
+        rtt = ROUND_TRIPS[kind]
+        runs = [r for r, _b in server_runs.get(kind, [])]
+        spent = [b for _r, b in server_runs.get(kind, [])]
+        print(f"    {kind:20} {percentile(rtt, 50):7.1f} {percentile(rtt, 95):7.1f} | {percentile(runs, 50):6.1f} "
+              f"{percentile(runs, 95):6.1f} | {percentile(spent, 50):6.1f} {percentile(spent, 95):6.1f}  ({len(rtt)})")
 
 
 async def raw_baseline(n: int, rate: float, duration: float, size: int) -> dict:

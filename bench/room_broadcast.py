@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 import websockets  # noqa: E402
 
-from tests.server import daphne, free_port, manage, server_env, wait_until_serving  # noqa: E402
+from tests.server import free_port, manage, server_env, wait_until_serving  # noqa: E402
 
 SECONDS_RE = re.compile(rb'"seconds":(\d+)')
 SERVER_CORES = "0"

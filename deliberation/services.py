@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,11 +77,7 @@ def phase_allows(session: LiveSession, command_type: str) -> bool:
 def _require_participant(actor: Actor, session: LiveSession | None, command_type: str) -> None:
     if session is None:
         raise PermissionDenied(_("Cet amendement n'appartient à aucune séance en direct."))
-    # Read the phase and closing under the session's lock: a caller's copy may be stale, and a
-    # phase change or closing at the same moment must not let a refused command through.
-    session.closed_at, session.phase = (
-        LiveSession.objects.select_for_update().values_list("closed_at", "phase").get(pk=session.pk)
-    )
+    session.closed_at, session.phase = _session_state_locked(session.pk)
     if session.closed_at is not None:
         raise PermissionDenied(_("La séance est close."))
     if not permissions.is_active_participant(actor, session):
@@ -90,6 +86,25 @@ def _require_participant(actor: Actor, session: LiveSession | None, command_type
         raise WrongPhase(
             _("Ce n'est pas possible pendant la phase « %(phase)s ».") % {"phase": phases.label(session.phase)}
         )
+
+
+def _session_state_locked(session_id: int) -> tuple:
+    """The session's closing and phase, read under a lock: a caller's copy may be stale, and a
+    phase change or closing at the same moment must not let a refused command through.
+
+    On PostgreSQL a SHARE lock (Django's ORM only takes exclusive ones): participants' commands
+    of the same session read it together instead of queueing one whole transaction behind the
+    other, while a phase change or closing, which updates the row, waits for them to commit
+    (and they for it). Measured in bench/amendment_storm.py (docs/realtime.md)."""
+    if connection.vendor != "postgresql":
+        return LiveSession.objects.select_for_update().values_list("closed_at", "phase").get(pk=session_id)
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(LiveSession._meta.db_table)
+        cursor.execute(f"SELECT closed_at, phase FROM {table} WHERE id = %s FOR SHARE", [session_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise LiveSession.DoesNotExist()
+    return row
 
 
 def _require_moderator(actor: Actor, amendment: Amendment, *, staged: bool = True) -> None:
@@ -303,14 +318,16 @@ def propose_amendment(
     text = _clean_amendment_text(kind, text)
     justification = _clean_justification(justification)
 
-    manifesto = Manifesto.objects.select_for_update().get(pk=session.agora.manifesto_id)
-    _require_drafting(manifesto)
     base_text, base_revision = "", None
     if clause is not None and kind != AmendmentKind.INSERT:
         current = Clause.objects.get(pk=clause.pk)
         base_text, base_revision = current.text, current.revision
         if kind == AmendmentKind.MODIFY and text == base_text:
             raise InvalidInput(_("Votre proposition ne change pas le texte de l'article."))
+    # The manifesto's lock (the journal's too) numbers the amendments: taken as late as possible,
+    # since every proposal of the text waits for it from here to its commit.
+    manifesto = Manifesto.objects.select_for_update().get(pk=session.agora.manifesto_id)
+    _require_drafting(manifesto)
     number = (Amendment.objects.filter(manifesto=manifesto).aggregate(m=Max("number"))["m"] or 0) + 1
     amendment = Amendment(
         manifesto=manifesto,

@@ -2,6 +2,7 @@
 
 import json
 import logging
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -17,6 +18,19 @@ log = logging.getLogger(__name__)
 # Sent when an event's broadcast failed after commit (apps that keep metrics count it).
 broadcast_failed = Signal()
 
+# A process that runs an event loop (a daphne process: agora.hub) takes the broadcasts over: the
+# database thread queues the message on the loop and returns, instead of waiting for the
+# channel layer's round trip. The handoff answers False when it cannot take a message (its loop
+# stopped), and the broadcast is then sent and waited for here.
+_handoff: Callable[[dict], bool] | None = None
+
+
+def hand_broadcasts_to(handoff: Callable[[dict], bool] | None) -> Callable[[dict], bool] | None:
+    """Set (or, with None, remove) the process's handoff; returns the previous one."""
+    global _handoff
+    previous, _handoff = _handoff, handoff
+    return previous
+
 
 def group_name(manifesto_id: int) -> str:
     """The channel-layer group of a manifesto's journal; built from an integer id only."""
@@ -30,7 +44,9 @@ def record_event(*, manifesto_id: int, type: str, data: dict) -> Event:
     """
     validate_event(type, data)
     json.dumps(data)  # Fail here, inside the transaction, rather than at broadcast time.
-    with transaction.atomic():
+    # No savepoint: if anything below fails, the caller's whole change fails with it. The lock is
+    # held until the caller commits, so everything after this point is serialized per manifesto.
+    with transaction.atomic(savepoint=False):
         last_seq = Manifesto.objects.select_for_update().values_list("last_seq", flat=True).get(pk=manifesto_id)
         seq = last_seq + 1
         Manifesto.objects.filter(pk=manifesto_id).update(last_seq=seq)
@@ -63,11 +79,14 @@ def broadcast(event: Event) -> None:
     reads what it missed back from the journal (agora.hub), and clients resume after their
     own disconnection.
     """
+    message = {"type": "journal.event", "manifesto_id": event.manifesto_id, "seq": event.seq,
+               "session_id": scope_of(event), "frame": encode(event)}
+    handoff = _handoff
+    if handoff is not None and handoff(message):
+        return
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": "journal.event", "manifesto_id": event.manifesto_id, "seq": event.seq,
-               "session_id": scope_of(event), "frame": encode(event)}
     try:
         async_to_sync(layer.group_send)(group_name(event.manifesto_id), message)
     except Exception:

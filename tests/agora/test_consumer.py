@@ -5,7 +5,7 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 
-from agora.models import CommandReceipt, LiveSession, Participant, RaisedHand
+from agora.models import CommandReceipt, LiveSession, RaisedHand
 from tests.live import command, communicator, next_of, nothing_more, receive, room, session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_hub")]

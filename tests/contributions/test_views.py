@@ -101,7 +101,7 @@ def test_the_collective_answers_and_the_article_shows_where_it_comes_from(client
                                       "text": "Nous coopérons.", "expected_revision": clause.revision})
     assert response.status_code == 302
     detail = client.get(contribution.get_absolute_url()).content.decode()
-    assert f"Reprise dans l&#x27;article" in detail and f'/article/{clause.number}/' in detail
+    assert "Reprise dans l&#x27;article" in detail and f'/article/{clause.number}/' in detail
     article = client.get(clause.get_absolute_url()).content.decode()
     assert "Contributions reprises" in article and "Coopérer" in article
 

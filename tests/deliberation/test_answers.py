@@ -8,7 +8,7 @@ from django.urls import reverse
 from agora.models import Phase
 from deliberation import outcomes, services
 from deliberation.answers import selectors as answers
-from deliberation.models import AmendmentKind, AmendmentState, Outcome
+from deliberation.models import AmendmentKind, Outcome
 from deliberation.permissions import Actor
 from manifesto.history import MAX_REASON_LENGTH
 from manifesto.models import DecisionMode

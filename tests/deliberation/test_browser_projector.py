@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.server import ROOT, daphne, live_server_env, manage, server_query
+from tests.server import ROOT, daphne, live_server_env, manage
 from tests.services import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

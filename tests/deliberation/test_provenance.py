@@ -1,6 +1,5 @@
 """'D'où vient ce texte ?': every word of an article credited to the revision and amendment that brought it."""
 
-import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -144,7 +143,7 @@ def test_the_page_shows_origins_with_links(client, as_participant, as_facilitato
     assert f'href="{amendment.get_absolute_url()}"' in page
     assert "Agora de Lille" in page
     assert "Rédaction initiale" in page
-    assert f"?revision=2#revision-2" in page
+    assert "?revision=2#revision-2" in page
     # Origins are told by numbers after each passage, not by colour alone.
     assert 'href="#origine-1"' in page and 'href="#origine-2"' in page
     reading = client.get(f"/manifeste/{manifesto.slug}/").content.decode()

@@ -1,6 +1,5 @@
 """Breakdowns of opinions leave out groups small enough to single someone out."""
 
-import pytest
 
 from manifesto.disclosure import publishable_groups
 
