@@ -41,6 +41,7 @@ from deliberation.models import (
 from deliberation.permissions import Actor
 from manifesto import services as text_services
 from manifesto.history import track
+from manifesto import journal
 from manifesto.journal import record_event
 from manifesto.merge import three_way_merge
 from manifesto.services import in_site_language
@@ -460,6 +461,7 @@ def set_support(*, actor: Actor, amendment: Amendment, value: str) -> Support:
             return support
         support.value = value
         support.save(update_fields=["value", "updated_at"])
+    journal.lock(amendment.manifesto_id)  # count after every earlier voice has committed
     totals, by_family = selectors.support_totals(amendment)
     record_event(
         manifesto_id=amendment.manifesto_id,

@@ -37,6 +37,14 @@ def group_name(manifesto_id: int) -> str:
     return f"manifesto-{int(manifesto_id)}"
 
 
+def lock(manifesto_id: int) -> None:
+    """Take the manifesto's journal lock now, in the caller's transaction (record_event takes it
+    anyway). Every change journaled before is then committed, so what the caller reads next
+    sees it: an event that carries a count (a tally) counts everyone before it, even when
+    commands of one session run in parallel."""
+    Manifesto.objects.select_for_update().filter(pk=manifesto_id).values_list("pk", flat=True).get()
+
+
 def record_event(*, manifesto_id: int, type: str, data: dict) -> Event:
     """Append an event in the caller's transaction; broadcast it once that transaction commits.
 

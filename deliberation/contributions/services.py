@@ -34,6 +34,7 @@ from deliberation.contributions.models import (
 from deliberation.contributions.permissions import ContributionActor
 from manifesto import services as text_services
 from manifesto.errors import InvalidInput, InvalidToken, PermissionDenied, RateLimited, ServiceError
+from manifesto import journal
 from manifesto.journal import record_event
 from manifesto.models import Clause, EssFamily, Manifesto, Section
 from manifesto.services import in_site_language
@@ -334,6 +335,7 @@ def set_support(*, actor: ContributionActor, contribution: Contribution, value: 
             return support
         support.value = value
         support.save(update_fields=["value", "updated_at"])
+    journal.lock(contribution.manifesto_id)  # count after every earlier voice has committed
     totals, by_family = selectors.support_totals(contribution)
     record_event(
         manifesto_id=contribution.manifesto_id,

@@ -133,3 +133,40 @@ def test_simultaneous_proposals_get_distinct_numbers(live_session, clause):
     ])
     assert all(isinstance(r, Amendment) for r in results), results
     assert sorted(r.number for r in results) == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_tally_counts_the_voice_committed_just_before_it(live_session, clause):
+    """Supports of one session run in parallel (the session row is only share-locked): the
+    event that carries the tally must still count every voice journaled before it."""
+    from django.db import transaction
+
+    from agora.models import Phase
+    from manifesto.models import Event
+    from tests.deliberation.conftest import set_phase
+
+    author, first, second = (make_participant(live_session, name) for name in ("Autrice", "Une", "Deux"))
+    amendment = services.propose_amendment(
+        actor=Actor(participant=author), session=live_session, kind="modify", clause=clause, text="Un texte soutenu."
+    )
+    set_phase(live_session, Phase.SUPPORTS)
+    first_has_journaled, let_first_commit = threading.Event(), threading.Event()
+
+    def first_voice():
+        with transaction.atomic():
+            services.set_support(actor=Actor(participant=first), amendment=amendment, value="pour")
+            first_has_journaled.set()
+            let_first_commit.wait(timeout=10)  # holding the journal's lock, not yet committed
+
+    def second_voice():
+        first_has_journaled.wait(timeout=10)
+        services.set_support(actor=Actor(participant=second), amendment=amendment, value="pour")
+
+    def release_first():
+        first_has_journaled.wait(timeout=10)
+        threading.Event().wait(0.5)  # the second voice has written its row and waits for the lock
+        let_first_commit.set()
+
+    results = run_together(first_voice, second_voice, release_first)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    tallies = [e.data["totals"]["pour"] for e in Event.objects.filter(type="support.changed").order_by("seq")]
+    assert tallies == [1, 2]
