@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agora import hub as live_hub
-from agora import metrics, permissions, pipeline, selectors, snapshot
+from agora import metrics, permissions, pipeline, selectors, snapshot, wire
 from agora.models import LiveSession, Participant
 from agora.pipeline import error
 from manifesto.journal import encode, events_after, with_prev
@@ -66,6 +66,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     hub_room: int | None = None  # the manifesto whose hub room holds this connection
     user_id: int | None = None
     protocol = None  # daphne's websocket protocol, for the hub's fast path (see push)
+    framed: bool | None = None  # whether the hub's ready-made frames fit this connection (agora.wire)
 
     # ------------------------------------------------------------------ connection
 
@@ -191,11 +192,11 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         except Exception:  # The socket is going away; disconnect() will unregister it.
             log.debug("live room: send to a closing socket", exc_info=True)
 
-    def push(self, seq: int, data: bytes) -> bool:
-        """The hub's fast path for a broadcast: the frame, already UTF-8 encoded once for all
-        sockets, written straight to daphne's websocket protocol (no coroutine, no per-socket
-        encoding). False when this connection cannot take it now (replaying, or not on daphne):
-        the hub then calls `deliver`."""
+    def push(self, seq: int, data: bytes, frame: bytes) -> bool:
+        """The hub's fast path for a broadcast: the message, already UTF-8 encoded and framed
+        once for all sockets (`frame`), written straight to daphne's websocket connection (no
+        coroutine, no per-socket encoding; agora.wire). False when this connection cannot take
+        it now (replaying, or not on daphne): the hub then calls `deliver`."""
         protocol = self.protocol
         if protocol is None or self.replaying:
             return False
@@ -204,7 +205,12 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.sent_seq = seq
         if protocol.state == protocol.STATE_OPEN:
             try:
-                protocol.sendMessage(data, False)
+                if self.framed is None:
+                    self.framed = wire.fits(protocol)
+                if self.framed:
+                    wire.send(protocol, data, frame)
+                else:
+                    protocol.sendMessage(data, False)
             except Exception:  # The socket is going away; disconnect() will unregister it.
                 log.debug("live room: send to a closing socket", exc_info=True)
         return True

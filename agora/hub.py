@@ -47,7 +47,7 @@ try:  # the pool's timeout (psycopg_pool.PoolTimeout) is not wrapped by Django
 except ImportError:  # pragma: no cover - SQLite-only installs
     PoolTimeout = OperationalError
 
-from agora import metrics
+from agora import metrics, wire
 from manifesto import journal
 from manifesto.journal import encode, group_name, scope_of, with_prev
 
@@ -576,12 +576,14 @@ class Hub:
 
 async def _write(consumers, seq: int, frame: str) -> int:
     # A plain loop: measured faster than asyncio.gather, and daphne's send never waits. The frame
-    # is encoded to UTF-8 once, and written straight to daphne's protocol where possible
-    # (LiveRoomConsumer.push): in a storm of 1,000 sockets this loop is most of the server's work.
+    # is encoded to UTF-8 and framed once, and written straight to daphne's connection where
+    # possible (LiveRoomConsumer.push, agora.wire): in a storm of 1,000 sockets this loop is most
+    # of the server's work.
     consumers = list(consumers)
     data = frame.encode()
+    framed = wire.text_frame(data)
     for consumer in consumers:
-        if not consumer.push(seq, data):
+        if not consumer.push(seq, data, framed):
             await consumer.deliver(seq, frame)
     return len(consumers)
 

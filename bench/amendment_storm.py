@@ -61,7 +61,7 @@ WORDS = (
 ).split()
 
 SETUP = textwrap.dedent("""
-    import json, random, sys
+    import json, random, sys, uuid
     import django
     django.setup()
     from agora import services
@@ -71,15 +71,16 @@ SETUP = textwrap.dedent("""
     from tests.live import session_cookie
     n, clauses = int(sys.argv[1]), int(sys.argv[2])
     words = sys.argv[3].split()
-    organiser = make_user("organisatrice")
-    facilitator = make_user("animatrice", first_name="Fatou")
-    manifesto = text.create_manifesto(actor=organiser, title="Manifeste de l'orage", slug="orage", decision_mode="room")
+    suffix = uuid.uuid4().hex[:6]  # a database reused from an earlier run keeps its rooms
+    organiser = make_user(f"organisatrice-{suffix}")
+    facilitator = make_user(f"animatrice-{suffix}", first_name="Fatou")
+    manifesto = text.create_manifesto(actor=organiser, title="Manifeste de l'orage", slug=f"orage-{suffix}", decision_mode="room")
     rng = random.Random(1)
     for s in range(max(1, clauses // 10)):
         section = text.add_section(actor=organiser, manifesto=manifesto, title=f"Partie {s + 1}")
         for c in range(10):
             text.add_clause(actor=organiser, section=section, text=" ".join(rng.choice(words) for _ in range(30)) + ".")
-    agora = make_agora(manifesto=manifesto, facilitators=[facilitator], title="Agora de l'orage")
+    agora = make_agora(manifesto=manifesto, facilitators=[facilitator], title="Agora de l'orage", slug=f"orage-{suffix}")
     session = services.open_session(actor=facilitator, agora=agora)
     services.set_phase(actor=facilitator, session=session, phase=Phase.PROPOSALS)
     families = ["association", "cooperative", "mutuelle", "fondation", "entreprise_sociale", ""]

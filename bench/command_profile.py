@@ -70,7 +70,7 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--clauses", type=int, default=50)
     parser.add_argument("--profile", action="store_true", help="print where the time went (cProfile)")
-    parser.add_argument("--queries", action="store_true", help="print the SQL of the last command of each type")
+    parser.add_argument("--queries", action="store_true", help="print the SQL of the last command of each type, with each query's time")
     args = parser.parse_args()
     call_command("migrate", "--no-input", verbosity=0)
     from agora import pipeline
@@ -100,7 +100,7 @@ def main() -> None:
             if args.profile:
                 profiles[kind].disable()
         queries[kind] += len(ctx.captured_queries)
-        last_sql[kind] = [q["sql"] for q in ctx.captured_queries]
+        last_sql[kind] = [(float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries]
         counts[kind] += 1
         if reply["type"] != "ack":
             raise SystemExit(f"{kind} refused: {reply}")
@@ -132,8 +132,8 @@ def main() -> None:
     if args.queries:
         for kind, sqls in sorted(last_sql.items()):
             print(f"\n=== {kind}: {len(sqls)} queries")
-            for sql in sqls:
-                print("  " + sql[:220])
+            for ms, sql in sqls:
+                print(f"  {ms:6.2f} ms  {sql[:200]}")
     if args.profile:
         for kind, profile in sorted(profiles.items()):
             out = io.StringIO()

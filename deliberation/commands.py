@@ -26,8 +26,9 @@ def actor_of(ctx: CommandContext) -> Actor:
 
 
 def _amendment(ctx: CommandContext, amendment_id) -> Amendment:
+    # The services load it again with what they need (and lock it); this only checks it exists here.
     amendment = (
-        selectors.with_relations()
+        Amendment.objects.select_related("session__agora")
         .filter(pk=amendment_id, manifesto_id=ctx.session.agora.manifesto_id)
         .first()
     )

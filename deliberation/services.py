@@ -177,7 +177,7 @@ def _clean_reason(text: str, *, required: bool) -> str:
 
 
 def _locked(amendment: Amendment) -> Amendment:
-    return selectors.with_relations(Amendment.objects.select_for_update(of=("self",))).get(pk=amendment.pk)
+    return selectors.for_change(Amendment.objects.select_for_update(of=("self",))).get(pk=amendment.pk)
 
 
 def _require_not_answered(amendment: Amendment) -> None:
@@ -449,7 +449,7 @@ def set_support(*, actor: Actor, amendment: Amendment, value: str) -> Support:
     """Say pour, contre or abstention; saying it again replaces the previous voice."""
     if value not in SupportValue.values:
         raise InvalidInput(_("Choisissez pour, contre ou abstention."))
-    amendment = selectors.with_relations().get(pk=amendment.pk)
+    amendment = selectors.for_change().get(pk=amendment.pk)
     _require_participant(actor, amendment.session, "support.set")
     require_allowed(amendment.manifesto, "amendment.support")
     _require_open(amendment)
@@ -476,7 +476,7 @@ def add_comment(*, actor: Actor, amendment: Amendment, stance: str, text: str) -
     if stance not in CommentStance.values:
         raise InvalidInput(_("Dites si votre commentaire est pour ou contre."))
     text = _clean(text, max_length=MAX_COMMENT_LENGTH, empty_message=_("Écrivez votre commentaire."), label=_("Le commentaire"))
-    amendment = selectors.with_relations().get(pk=amendment.pk)
+    amendment = selectors.for_change().get(pk=amendment.pk)
     _require_participant(actor, amendment.session, "comment.add")
     require_allowed(amendment.manifesto, "amendment.comment")
     _require_open(amendment)
