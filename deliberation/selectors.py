@@ -55,8 +55,15 @@ def proposed_text(amendment: Amendment) -> str:
 
 
 def amendment_diff(amendment: Amendment):
-    """The escaped word-level diff from the text it was written against to the text it proposes."""
-    return render_diff(amendment.base_text, proposed_text(amendment))
+    """The escaped word-level diff from the text it was written against to the text it proposes.
+
+    Kept on the instance for its two texts: a command's event and its reply both show it, and
+    a proposal computes it before taking the manifesto's lock (services.propose_amendment)."""
+    texts = (amendment.base_text, proposed_text(amendment))
+    memo = getattr(amendment, "_diff_memo", None)
+    if memo is None or memo[0] != texts:
+        memo = amendment._diff_memo = (texts, render_diff(*texts))
+    return memo[1]
 
 
 def needs_review(amendment: Amendment) -> bool:

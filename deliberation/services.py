@@ -325,14 +325,7 @@ def propose_amendment(
         base_text, base_revision = current.text, current.revision
         if kind == AmendmentKind.MODIFY and text == base_text:
             raise InvalidInput(_("Votre proposition ne change pas le texte de l'article."))
-    # The manifesto's lock (the journal's too) numbers the amendments: taken as late as possible,
-    # since every proposal of the text waits for it from here to its commit.
-    manifesto = Manifesto.objects.select_for_update().get(pk=session.agora.manifesto_id)
-    _require_drafting(manifesto)
-    number = (Amendment.objects.filter(manifesto=manifesto).aggregate(m=Max("number"))["m"] or 0) + 1
     amendment = Amendment(
-        manifesto=manifesto,
-        number=number,
         session=session,
         author=actor.participant,
         kind=kind,
@@ -344,6 +337,13 @@ def propose_amendment(
         text=text,
         justification=justification,
     )
+    selectors.amendment_diff(amendment)  # computed now, outside the lock below
+    # The manifesto's lock (the journal's too) numbers the amendments: taken as late as possible,
+    # since every proposal of the text waits for it from here to its commit.
+    manifesto = Manifesto.objects.select_for_update().get(pk=session.agora.manifesto_id)
+    _require_drafting(manifesto)
+    amendment.manifesto = manifesto
+    amendment.number = (Amendment.objects.filter(manifesto=manifesto).aggregate(m=Max("number"))["m"] or 0) + 1
     track(amendment, actor=actor, reason=in_site_language(_lazy("Amendement proposé"))).save()
     _journal("amendment.proposed", amendment)
     return amendment

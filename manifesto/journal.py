@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.dispatch import Signal
 
@@ -37,6 +37,20 @@ def group_name(manifesto_id: int) -> str:
     return f"manifesto-{int(manifesto_id)}"
 
 
+def _next_seq(manifesto_id: int) -> int:
+    """Move the manifesto's last seq on by one and return it, in one statement: the UPDATE takes
+    the row's lock (held until commit) and RETURNING reads the new value under it (PostgreSQL,
+    and SQLite since 3.35), one round trip less than a SELECT … FOR UPDATE then an UPDATE, in
+    the part of every command that the commands of one text take in turn."""
+    table = connection.ops.quote_name(Manifesto._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq", [manifesto_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Manifesto.DoesNotExist(f"No manifesto {manifesto_id}")
+    return row[0]
+
+
 def lock(manifesto_id: int) -> None:
     """Take the manifesto's journal lock now, in the caller's transaction (record_event takes it
     anyway). Every change journaled before is then committed, so what the caller reads next
@@ -55,9 +69,7 @@ def record_event(*, manifesto_id: int, type: str, data: dict) -> Event:
     # No savepoint: if anything below fails, the caller's whole change fails with it. The lock is
     # held until the caller commits, so everything after this point is serialized per manifesto.
     with transaction.atomic(savepoint=False):
-        last_seq = Manifesto.objects.select_for_update().values_list("last_seq", flat=True).get(pk=manifesto_id)
-        seq = last_seq + 1
-        Manifesto.objects.filter(pk=manifesto_id).update(last_seq=seq)
+        seq = _next_seq(manifesto_id)
         event = Event.objects.create(manifesto_id=manifesto_id, seq=seq, type=type, data=data)
     # robust: the change is committed whatever happens to its broadcast; a failure here must
     # never turn the command's reply into an error (a client retrying would apply it twice).
