@@ -227,7 +227,13 @@
   ["clause.changed", "clause.added", "clause.deleted", "clause.moved"].forEach(function (type) {
     Live.on(type, function () { loadArticle(); }); // a change anywhere may renumber the lines after it
   });
+  var snapshots = 0;
   Live.onSnapshot(function (data) {
+    // A second snapshot means this screen was away too long to be told what changed (past the
+    // resume limit): what the facilitator put on screen meanwhile came in events it never saw.
+    // A wall has nothing to lose, so it loads itself again, as it is now.
+    snapshots += 1;
+    if (snapshots > 1) { location.reload(); return; }
     var f = data.session.focus_clause;
     if ((f ? f.id : null) !== focusId || f) loadArticle();
   });

@@ -154,3 +154,54 @@ def test_projector_shows_the_amendment_live_at_both_sizes(server):
             page.screenshot(path="/tmp/room-projector-rejected.png")
         finally:
             browser.close()
+
+
+MEANWHILE = """
+from agora import services as agora_services
+from agora.models import LiveSession
+from deliberation import services
+from deliberation.permissions import Actor
+from django.contrib.auth import get_user_model
+facilitator = Actor(user=get_user_model().objects.get(username="animatrice"))
+session = LiveSession.objects.get(pk={session})
+yanis = agora_services.join(session=session, display_name="Yanis", ess_family="association")
+clause = session.agora.manifesto.clauses.order_by("number").first()
+second = services.propose_amendment(actor=Actor(participant=yanis), session=session, kind="modify", clause=clause,
+                                    text="Une autre rédaction de l'article, proposée pendant la coupure.")
+services.show_amendment(actor=facilitator, session=session, amendment_id=second.pk)
+for seconds in (60, 120, 180, 240):  # more events than the resume limit: the screen gets a snapshot
+    agora_services.set_timer(actor=facilitator.user, session=session, seconds=seconds)
+print("ok")
+"""
+
+
+def test_a_projector_away_past_the_resume_limit_shows_what_is_on_screen_now(tmp_path):
+    """Back after missing more events than the resume limit, the projector gets a snapshot: it
+    must show the amendment put on screen meanwhile, not the one it showed before."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.server import free_port
+
+    env = live_server_env(SQLITE_PATH=str(tmp_path / "db.sqlite3"), LIVE_RESUME_LIMIT="3")
+    manage("migrate", "--no-input", env=env)
+    data = json.loads(run(env, SETUP).strip().splitlines()[-1])
+    port = free_port()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(locale="fr-FR", viewport={"width": 1920, "height": 1080}).new_page()
+            box = page.locator("[data-projected]")
+            with daphne(env, port=port) as base:
+                login(page, base)
+                page.goto(f"{base}/agoras/seance/{data['session']}/projection/")
+                expect(page.locator("[data-live-state]")).to_have_attribute("data-state", "online", timeout=10000)
+                run(env, SHOW.format(**data))
+                expect(box.locator("[data-projected-number]")).to_have_text("Amendement n° 1", timeout=5000)
+            expect(page.locator("[data-live-state]")).not_to_have_attribute("data-state", "online", timeout=10000)
+            run(env, MEANWHILE.format(**data))
+            with daphne(env, port=port):
+                expect(box.locator("[data-projected-number]")).to_have_text("Amendement n° 2", timeout=20000)
+                expect(box.locator("[data-projected-author]")).to_have_text("Yanis")
+                expect(page.locator("[data-live-state]")).to_have_attribute("data-state", "online", timeout=10000)
+        finally:
+            browser.close()
