@@ -71,11 +71,20 @@ def position_data(position: AgoraPosition) -> dict:
         "agora_id": position.agora_id,
         "agora": position.agora.title,
         "position": position.position,
-        "label": position_note(position),
+        # A journal record: in the site's language, whoever decided; clients name it from the
+        # code in their own language (the page's words), as they do phases.
+        "label": _in_site_language(position_note, position),
         "reason": "" if position.position == PositionKind.HIDDEN else position.reason,
         "tally": position.tally,
         "decided_at": position.decided_at.isoformat(),
     }
+
+
+def _in_site_language(render, *args) -> str:
+    from django.conf import settings
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return render(*args)
 
 
 def agora_name(title: str) -> str:

@@ -747,7 +747,10 @@
     // Collective mode: the agora took a position; the text did not change.
     Live.on("amendment.position_taken", function (data) {
       upsert(data.amendment);
-      var note = w("amendment", data.amendment.number) + " — " + data.position.label;
+      // Named from the code in the page's language; the frame's label is in the site's.
+      var key = { retained: "retainedNote", not_retained: "notRetainedNote", duplicate: "duplicateNote",
+                  merged: "mergedNote", hidden: "hiddenPositionNote" }[data.position.position];
+      var note = w("amendment", data.amendment.number) + " — " + (key && WORDS[key] ? w(key) : data.position.label);
       Live.announce(note);
       say(note);
     });

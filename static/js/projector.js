@@ -127,7 +127,7 @@
       if (a.kind === "insert") return d.wordInserted;
       return fmt(a.kind === "delete" ? d.wordDeleted : d.wordModified, { number: a.clause_number });
     }
-    if (a.state === "retained") return position && position.label ? position.label : d.wordRetained;
+    if (a.state === "retained") return d.wordRetained; // in the page's language (the frame's label is the site's)
     if (a.state === "rejected" && a.outcome !== "not_retained") {
       return a.decision_reason ? fmt(d.wordRejected, { reason: a.decision_reason }) : d.wordRejectedPlain;
     }

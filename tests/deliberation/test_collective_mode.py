@@ -233,3 +233,18 @@ def clause_room(organiser, facilitator):
     set_phase(session, Phase.PROPOSALS)
     author = Actor(participant=make_participant(session, "Nadia"))
     return session, manifesto.clauses.order_by("number").first(), author
+
+
+def test_a_position_taken_in_english_is_journaled_in_the_sites_language(as_participant, as_facilitator, live_session, clause,
+                                                                      journal_events, manifesto):
+    """The event is a record every client reads: its label does not follow the facilitator's
+    language (clients name the position from its code, in their own)."""
+    from django.utils import translation
+
+    amendment = propose(as_participant, live_session, clause)
+    seq = manifesto.__class__.objects.get(pk=manifesto.pk).last_seq
+    with translation.override("en"):
+        services.accept_amendment(actor=as_facilitator, amendment=amendment)
+    data = journal_events(manifesto, after=seq)[0].data
+    assert data["position"]["position"] == "retained"
+    assert data["position"]["label"] == "Retenu par l'Agora de Lille — transmis au collectif de rédaction"
