@@ -2,7 +2,8 @@
 """Many rooms at once: S live sessions of one manifesto, P participants each, over two daphne.
 
 One national text, many agoras live the same day. Each session's facilitator changes the
-timer once a second; every participant should receive its own session's events (and the
+timer once a second, each room at its own moment of the second (rooms are independent;
+`--burst`: all in the same instant, the worst case); every participant should receive its own session's events (and the
 text-wide ones: none here), not the other rooms'. Prints:
 
 - frames received per participant socket per second (journaled events; target: its own
@@ -203,7 +204,9 @@ async def many_rooms(args) -> dict:
         sent: dict[tuple[int, int], float] = {}
         for k in range(1, args.duration + 1):
             tick = time.perf_counter()
-            for (ws, _drain), room in zip(senders, setup["rooms"]):
+            for i, ((ws, _drain), room) in enumerate(zip(senders, setup["rooms"])):
+                if not args.burst:  # independent rooms: each facilitator at its own moment of the second
+                    await asyncio.sleep(max(0.0, tick + i / len(senders) - time.perf_counter()))
                 sent[(room["session_id"], k)] = time.perf_counter()
                 await ws.send(json.dumps({"type": "session.set_timer", "id": f"bench-{uuid.uuid4().hex}",
                                           "data": {"seconds": k}}))
@@ -239,11 +242,14 @@ async def main() -> None:
     parser.add_argument("--duration", type=int, default=30, help="seconds of events, one a second per session")
     parser.add_argument("--redis", default="", help="REDIS_URL: Redis channel layer and two daphne processes")
     parser.add_argument("--database-url", default="", help="DATABASE_URL (default: a fresh SQLite file)")
+    parser.add_argument("--burst", action="store_true",
+                        help="every facilitator acts in the same instant of each second (the worst case) rather "
+                             "than each room at its own moment")
     args = parser.parse_args()
     if (os.cpu_count() or 1) >= 2:
         os.sched_setaffinity(0, CLIENT_CORES)
     print(f"many rooms: {args.sessions} sessions x {args.participants} participants, one event a second per "
-          f"session for {args.duration} s; {'Redis, 2 daphne' if args.redis else 'in-memory, 1 daphne'}, "
+          f"session for {args.duration} s ({'all in the same instant' if args.burst else 'each room at its own moment'}); {'Redis, 2 daphne' if args.redis else 'in-memory, 1 daphne'}, "
           f"{'PostgreSQL' if args.database_url else 'SQLite'}; load average {os.getloadavg()[0]:.2f}", flush=True)
     baseline = await bench_baseline(args.participants, args.duration, 1.0)
     print(f"raw websockets broadcast to {args.participants} sockets, 1/s: p50 {baseline['p50']:.1f} ms  "
