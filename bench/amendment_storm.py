@@ -61,33 +61,15 @@ WORDS = (
 ).split()
 
 SETUP = textwrap.dedent("""
-    import json, random, sys, uuid
+    import json, sys
     import django
     django.setup()
-    from agora import services
-    from agora.models import Phase
-    from manifesto import services as text
-    from tests.factories import make_agora, make_user
+    from bench.storm_room import build_room
     from tests.live import session_cookie
     n, clauses = int(sys.argv[1]), int(sys.argv[2])
     words = sys.argv[3].split()
-    suffix = uuid.uuid4().hex[:6]  # a database reused from an earlier run keeps its rooms
-    organiser = make_user(f"organisatrice-{suffix}")
-    facilitator = make_user(f"animatrice-{suffix}", first_name="Fatou")
-    manifesto = text.create_manifesto(actor=organiser, title="Manifeste de l'orage", slug=f"orage-{suffix}", decision_mode="room")
-    rng = random.Random(1)
-    for s in range(max(1, clauses // 10)):
-        section = text.add_section(actor=organiser, manifesto=manifesto, title=f"Partie {s + 1}")
-        for c in range(10):
-            text.add_clause(actor=organiser, section=section, text=" ".join(rng.choice(words) for _ in range(30)) + ".")
-    agora = make_agora(manifesto=manifesto, facilitators=[facilitator], title="Agora de l'orage", slug=f"orage-{suffix}")
-    session = services.open_session(actor=facilitator, agora=agora)
-    services.set_phase(actor=facilitator, session=session, phase=Phase.PROPOSALS)
-    families = ["association", "cooperative", "mutuelle", "fondation", "entreprise_sociale", ""]
-    cookies = [
-        session_cookie(participant=services.join(session=session, display_name=f"P{i}", ess_family=families[i % len(families)]))
-        for i in range(n)
-    ]
+    manifesto, session, facilitator, people = build_room(n, clauses, words)
+    cookies = [session_cookie(participant=p) for p in people]
     texts = {c.pk: c.text for c in manifesto.clauses.all()}
     print(json.dumps({"session_id": session.pk, "manifesto_id": manifesto.pk, "facilitator": session_cookie(user=facilitator),
                       "participants": cookies, "clauses": texts}))

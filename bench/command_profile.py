@@ -41,29 +41,6 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 WORDS = "nous voulons une économie sociale et solidaire qui place les personnes avant le profit".split()
 
 
-def build_room(participants: int, clauses: int):
-    from agora import services
-    from agora.models import Phase
-    from manifesto import services as text
-    from tests.factories import make_agora, make_user
-
-    suffix = uuid.uuid4().hex[:6]
-    organiser = make_user(f"organisatrice-{suffix}")
-    facilitator = make_user(f"animatrice-{suffix}")
-    manifesto = text.create_manifesto(actor=organiser, title="Manifeste du profil", slug=f"profil-{suffix}",
-                                      decision_mode="room")
-    rng = random.Random(1)
-    for s in range(max(1, clauses // 10)):
-        section = text.add_section(actor=organiser, manifesto=manifesto, title=f"Partie {s + 1}")
-        for _ in range(10):
-            text.add_clause(actor=organiser, section=section, text=" ".join(rng.choice(WORDS) for _ in range(30)) + ".")
-    agora = make_agora(manifesto=manifesto, facilitators=[facilitator], title="Agora du profil", slug=f"profil-{suffix}")
-    session = services.open_session(actor=facilitator, agora=agora)
-    services.set_phase(actor=facilitator, session=session, phase=Phase.PROPOSALS)
-    people = [services.join(session=session, display_name=f"P{i}") for i in range(participants)]
-    return manifesto, session, facilitator, people
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=50, help="proposals and supports to run (default 50)")
@@ -75,7 +52,9 @@ def main() -> None:
     call_command("migrate", "--no-input", verbosity=0)
     from agora import pipeline
 
-    manifesto, session, facilitator, people = build_room(args.participants, args.clauses)
+    from bench.storm_room import build_room
+
+    manifesto, session, facilitator, people = build_room(args.participants, args.clauses, WORDS, "profil")
     clauses = list(manifesto.clauses.values_list("pk", "text"))
     rng = random.Random(7)
     times, queries, counts = defaultdict(float), defaultdict(int), defaultdict(int)
