@@ -169,6 +169,7 @@ class Hub:
         self._tasks = []
         while self.outbox is not None and not self.outbox.empty():
             await self._broadcast(self.outbox.get_nowait())  # handed over before the stop: send them
+        self.loop = self.outbox = None  # hand_over answers False from now on
         for manifesto_id in list(self._joined):
             try:
                 await self.layer.group_discard(group_name(manifesto_id), self.channel)

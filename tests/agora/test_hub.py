@@ -198,3 +198,64 @@ async def test_resume_replays_only_the_sessions_scope_with_prev(live_session, ot
     assert [(f["type"], f["seq"], f.get("prev")) for f in replay] == [
         ("session.phase_changed", start + 1, start), ("session.timer_changed", start + 3, start + 1),
         ("resumed", start + 3, None)]
+
+
+async def test_a_database_thread_hands_its_broadcast_to_the_hub_and_does_not_wait_for_the_layer(live_session,
+                                                                                                participant):
+    """After commit, the broadcast is queued on the hub's loop: the thread returns while the layer
+    is still busy, and the hub's task sends it (docs/realtime.md, "Commands under load")."""
+    from manifesto import journal
+
+    message = {"type": "journal.event", "manifesto_id": live_session.agora.manifesto_id, "seq": 10**6,
+               "session_id": None, "frame": "{}"}
+    async with room(live_session, participant=participant):
+        hub = live_hub.get()
+        release, sent = asyncio.Event(), []
+
+        async def slow_send(group, msg):
+            sent.append((group, msg["seq"], asyncio.get_running_loop()))
+            await release.wait()
+
+        with mock.patch.object(hub.layer, "group_send", slow_send):
+            event = mock.Mock(manifesto_id=message["manifesto_id"], seq=message["seq"])
+            with mock.patch("manifesto.journal.encode", return_value="{}"), \
+                 mock.patch("manifesto.journal.scope_of", return_value=None):
+                await asyncio.wait_for(sync_to_async(journal.broadcast, thread_sensitive=False)(event), 2)
+            for _ in range(50):
+                if sent:
+                    break
+                await asyncio.sleep(0.01)
+            assert sent == [(group_name(message["manifesto_id"]), message["seq"], hub.loop)]
+            release.set()
+        await hub.stop()
+    # Stopped: the hub no longer takes broadcasts, and a thread sends its own.
+    assert hub.hand_over(message) is False
+    assert journal.hand_broadcasts_to(None) is None
+
+
+async def test_a_broadcast_the_hub_could_not_send_is_counted_as_failed(live_session, participant):
+    from manifesto import journal
+
+    failed = []
+
+    def on_failed(sender, message, **kwargs):
+        failed.append(message["seq"])
+
+    journal.broadcast_failed.connect(on_failed)
+    try:
+        async with room(live_session, participant=participant):
+            hub = live_hub.get()
+
+            async def broken_send(group, msg):
+                raise ConnectionError("Redis is down")
+
+            with mock.patch.object(hub.layer, "group_send", broken_send):
+                assert hub.hand_over({"type": "journal.event", "manifesto_id": live_session.agora.manifesto_id,
+                                      "seq": 41, "session_id": None, "frame": "{}"})
+                for _ in range(50):
+                    if failed:
+                        break
+                    await asyncio.sleep(0.01)
+    finally:
+        journal.broadcast_failed.disconnect(on_failed)
+    assert failed == [41]

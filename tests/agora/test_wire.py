@@ -38,3 +38,52 @@ def test_connections_with_options_that_change_the_bytes_do_not_fit():
     assert not wire.fits(protocol)  # compression negotiated
     protocol._perMessageCompress = None
     assert not wire.fits(protocol)  # not a plain TCP transport (TLS, tests)
+
+
+class FakeSocket:
+    """A socket whose kernel buffer takes at most `room` bytes."""
+
+    def __init__(self, room):
+        self.room, self.got = room, b""
+
+    def send(self, data):
+        if self.room == 0:
+            raise BlockingIOError
+        taken = data[: self.room]
+        self.got += taken
+        self.room -= len(taken)
+        return len(taken)
+
+
+def connection(room, *, waiting=b""):
+    """A protocol on a transport with Twisted's buffer attributes, `waiting` already buffered."""
+    written = []
+    transport = SimpleNamespace(socket=FakeSocket(room), write=written.append, connected=1, disconnecting=False,
+                                _writeDisconnected=False, _tempDataBuffer=[waiting] if waiting else [],
+                                offset=0, dataBuffer=b"")
+    via_autobahn = []
+    protocol = SimpleNamespace(transport=transport, send_queue=deque(), send_state=0, SEND_STATE_GROUND=0,
+                               maxMessagePayloadSize=0, sendMessage=lambda payload, binary: via_autobahn.append(payload))
+    return protocol, written, via_autobahn
+
+
+def test_a_frame_the_kernel_takes_whole_is_sent_at_once():
+    protocol, written, via_autobahn = connection(10_000)
+    wire.send(protocol, b"hello", wire.text_frame(b"hello"))
+    assert protocol.transport.socket.got == wire.text_frame(b"hello") and written == [] and via_autobahn == []
+
+
+def test_what_the_kernel_does_not_take_is_buffered_by_twisted_in_order():
+    frame = wire.text_frame(b"x" * 300)
+    protocol, written, _ = connection(100)
+    wire.send(protocol, b"x" * 300, frame)
+    assert protocol.transport.socket.got + b"".join(written) == frame
+    protocol, written, _ = connection(0)  # would block: all of it goes to Twisted's buffer
+    wire.send(protocol, b"x" * 300, frame)
+    assert written == [frame]
+
+
+def test_with_bytes_already_waiting_the_frame_queues_behind_them():
+    protocol, written, via_autobahn = connection(10_000, waiting=b"earlier")
+    wire.send(protocol, b"later", wire.text_frame(b"later"))
+    assert protocol.transport.socket.got == b"" and via_autobahn == [b"later"]
