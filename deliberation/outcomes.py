@@ -7,11 +7,13 @@ became of an amendment, for pages and the live payload alike.
 """
 
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from deliberation.models import AgoraPosition, Amendment, AmendmentState, Outcome, PositionKind
 from manifesto.models import DecisionMode
+from manifesto.services import in_site_language
 
 # An agora's position on an amendment → the amendment's state in the room.
 POSITION_STATE = {
@@ -73,18 +75,11 @@ def position_data(position: AgoraPosition) -> dict:
         "position": position.position,
         # A journal record: in the site's language, whoever decided; clients name it from the
         # code in their own language (the page's words), as they do phases.
-        "label": _in_site_language(position_note, position),
+        "label": in_site_language(lazy(position_note, str)(position)),
         "reason": "" if position.position == PositionKind.HIDDEN else position.reason,
         "tally": position.tally,
         "decided_at": position.decided_at.isoformat(),
     }
-
-
-def _in_site_language(render, *args) -> str:
-    from django.conf import settings
-
-    with translation.override(settings.LANGUAGE_CODE):
-        return render(*args)
 
 
 def agora_name(title: str) -> str:
