@@ -171,8 +171,9 @@ def _folded(text: str) -> str:
 
 
 def search(queryset: QuerySet, query: str) -> QuerySet:
-    """French full-text search on PostgreSQL (stemmed: "coopérative" finds "coopératives"; GIN
-    index, see the migration). Elsewhere (SQLite, the embedded default) a portable fallback:
+    """French full-text search on PostgreSQL (stemmed: "coopérative" finds "coopératives"; accents
+    ignored: "epargne" finds "Épargne", through the `french_unaccent` configuration and its GIN
+    index, see migration 0008). Elsewhere (SQLite, the embedded default) a portable fallback:
     every word, without case or accents, in the title or the text."""
     query = " ".join((query or "").split())[:200]
     if not query:
@@ -180,8 +181,10 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        vector = SearchVector("title", "text", config="french")
-        return queryset.annotate(search=vector).filter(search=SearchQuery(query, config="french", search_type="websearch"))
+        vector = SearchVector("title", "text", config="french_unaccent")
+        return queryset.annotate(search=vector).filter(
+            search=SearchQuery(query, config="french_unaccent", search_type="websearch")
+        )
     # SQLite's LIKE folds ASCII only; fold in Python over the manifesto's contributions instead.
     words = [_folded(word) for word in query.split()]
     matching = [

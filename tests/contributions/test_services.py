@@ -348,7 +348,17 @@ def test_postgresql_search_uses_the_french_gin_index(in_contributions, participa
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
-    assert "contribution_search_fr" in plan
+    assert "contribution_search_fr_unaccent" in plan
+
+
+@pytest.mark.parametrize("query", ["epargne", "ÉPARGNE", "épargne solidaire", "cooperatives epargne"])
+def test_search_ignores_accents_and_case_on_every_database(in_contributions, participant, query):
+    """Phones type without accents: the same queries find the same contribution on PostgreSQL
+    (french_unaccent) and on SQLite (the folded fallback)."""
+    post(as_participant(participant), in_contributions, title="Coopératives", text="Épargne solidaire.")
+    post(as_participant(participant), in_contributions, title="Logement", text="Habitat participatif.")
+    found = selectors.search(Contribution.objects.all(), query)
+    assert list(found.values_list("title", flat=True)) == ["Coopératives"]
 
 
 def test_an_article_drafted_from_contributions_credits_them_in_its_provenance(in_contributions, online_contribution, collective_member, organiser):
