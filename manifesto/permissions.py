@@ -40,3 +40,11 @@ def is_collective_member(user, manifesto: Manifesto) -> bool:
 def can_manage_collective(user, manifesto: Manifesto) -> bool:
     """Organisers choose the decision mode and who sits on the collective."""
     return is_organiser(user, manifesto)
+
+
+def can_create_text(user) -> bool:
+    """Who may start a new text from the browser: superusers, and the people an administrator
+    gave Django's `manifesto.add_manifesto` permission (directly or through a group)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or user.has_perm("manifesto.add_manifesto")
