@@ -82,8 +82,10 @@ class Item:
 
     @property
     def rebased(self) -> bool:
-        """Written on an older text: the diff shows it merged into the current one."""
-        return self.change is not None and not self.change.stale and self.amendment.base_text != self.change.rebased
+        """Written on an older text: the diff shows it merged into the current one. (The change's
+        base is the article as it stands now; its `rebased` is the text once the proposal is
+        applied, which differs from what the author read whenever the proposal changes anything.)"""
+        return self.change is not None and not self.change.stale and self.amendment.base_text != self.change.base_for_spans
 
 
 def family_label(key: str) -> str:

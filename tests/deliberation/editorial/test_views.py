@@ -230,3 +230,21 @@ def test_a_proposal_overtaken_by_the_text_is_shown_for_review_without_integrate_
     assert "1 proposition à revoir (l&#x27;article a changé depuis)" in page
     assert f'name="ids" value="{amendment.pk}"' in stale and 'data-action="integrate"' not in stale
     assert 'data-action="wording"' in stale
+
+
+OLDER_VERSION_HINT = "Écrit sur une version antérieure de l'article"
+
+
+def test_only_proposals_written_on_an_older_text_say_so(client, manifesto, editor, organiser, rooms, propose):
+    """A proposal written on the article as it stands is not "written on an older version"; one
+    written before another change to the article is."""
+    from manifesto import services
+
+    on_current = propose(rooms["lille"], ARTICLE.replace("partout en France", "dans chaque territoire"))
+    client.force_login(editor)
+    assert OLDER_VERSION_HINT not in client.get(desk_url(manifesto)).content.decode()
+
+    clause = Clause.objects.get(pk=on_current.clause_id)
+    services.edit_clause(actor=organiser, clause=clause, text="Aujourd'hui, " + ARTICLE, expected_revision=clause.revision)
+    page = client.get(desk_url(manifesto)).content.decode()
+    assert page.count(OLDER_VERSION_HINT) == 1
