@@ -255,6 +255,9 @@ LIVE_SNAPSHOT_SHARE_MS = env_int("LIVE_SNAPSHOT_SHARE_MS", 2000, minimum=0)
 # event leaves no later frame to reveal the gap).
 LIVE_HUB_CHECK_SECONDS = env_int("LIVE_HUB_CHECK_SECONDS", 2, minimum=1)
 
+# --- Drafts imported from a file (docs/drafting.md): the largest upload read, in bytes.
+DRAFT_IMPORT_MAX_BYTES = env_int("DRAFT_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+
 # --- Signatures.
 import ipaddress  # noqa: E402  (kept with the block that uses it)
 
