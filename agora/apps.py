@@ -10,7 +10,10 @@ class AgoraConfig(AppConfig):
         from agora import commands  # noqa: F401  (registers the live room's commands)
         from agora import home  # noqa: F401  (the join box and "my agoras" on the home page)
         from agora import metrics
+        from agora import roles
         from manifesto.journal import broadcast_failed
+
+        roles.register()  # the facilitator role in manifesto's role registry
 
         broadcast_failed.connect(lambda **kwargs: metrics.broadcast_failed(), weak=False,
                                  dispatch_uid="agora-metrics-broadcast-failed")

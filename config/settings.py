@@ -189,6 +189,13 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_MANIFEST_STRICT = False
 
+# Passwords people choose (invitation, reset, change): Django's validators (docs/people.md).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "manifesto:home"
 LOGOUT_REDIRECT_URL = "manifesto:home"
@@ -263,6 +270,9 @@ import ipaddress  # noqa: E402  (kept with the block that uses it)
 
 SIGNATURE_TOKEN_DAYS = env_int("SIGNATURE_TOKEN_DAYS", 7, minimum=1)
 SIGNATURE_MAX_EMAILS = env_int("SIGNATURE_MAX_EMAILS", 5, minimum=1)
+# Invitations to a role on a text (docs/people.md): days a link stays valid, emails per invitation at most.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14, minimum=1)
+INVITATION_MAX_EMAILS = env_int("INVITATION_MAX_EMAILS", 5, minimum=1)
 SIGNATURE_RATE_LIMIT = env_int("SIGNATURE_RATE_LIMIT", 20, minimum=1)
 SIGNATURE_RATE_WINDOW_SECONDS = env_int("SIGNATURE_RATE_WINDOW_SECONDS", 3600, minimum=1)
 # The open read-only API (/api/v1/): requests per address and window (docs/api.md).

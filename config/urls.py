@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("deliberation.editorial.urls")),
     path("api/v1/", include("deliberation.publishing.api.urls")),
     path("", include("deliberation.publishing.urls")),
+    path("", include("manifesto.people.urls")),
     path("", include("manifesto.urls")),
 ]
