@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from deliberation.adoption import selectors
 from deliberation.adoption.models import BallotChoice, Majority
 from deliberation.adoption.services import Rules
+from manifesto.bounded import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from manifesto.signatures.forms import AccessibleForm
 
 MAX_ROLL_BYTES = 2 * 1024 * 1024
@@ -34,7 +35,7 @@ class RulesForm(AccessibleForm):
 
 
 class NewVoteForm(RulesForm):
-    version = forms.ModelChoiceField(label=_("Version soumise au vote"), queryset=None, empty_label=None)
+    version = BoundedModelChoiceField(label=_("Version soumise au vote"), queryset=None, empty_label=None)
 
     field_order = ["version", "title", "closes_at", "majority", "quorum_percent", "per_article"]
 
@@ -70,7 +71,7 @@ class RollImportForm(AccessibleForm):
 
 
 class AgorasForm(AccessibleForm):
-    agoras = forms.ModelMultipleChoiceField(
+    agoras = BoundedModelMultipleChoiceField(
         label=_("Agoras dont les inscrit·es votent"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 

@@ -80,6 +80,28 @@ def _columns(header: list[str]) -> dict[str, int]:
     return columns
 
 
+def _unreadable(error: csv.Error) -> str:
+    # The csv module says what went wrong only in English words; the one a person meets is a cell
+    # past its size limit (a whole file pasted into one cell, a stray quote that never closes).
+    if "field larger than field limit" in str(error):
+        return _("une cellule dépasse %(max)d caractères.") % {"max": csv.field_size_limit()}
+    return _("cette ligne ne se lit pas comme une ligne de tableur.")
+
+
+def _records(reader, report: RollReport):
+    """(line number, cells) of each line; a line the csv module refuses is reported with its
+    number and skipped, and reading goes on at the next line."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            report.errors.append((reader.line_num, _unreadable(error)))
+            continue
+        yield reader.line_num, row
+
+
 def parse_roll(text: str, *, existing_emails: frozenset[str] = frozenset()) -> RollReport:
     """Read the whole file; collect every good row and every bad one with its line number."""
     report = RollReport()
@@ -90,7 +112,10 @@ def parse_roll(text: str, *, existing_emails: frozenset[str] = frozenset()) -> R
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader)
+    records = _records(reader, report)
+    header = next(records, (1, []))[1]
+    if report.errors:  # the first line itself could not be read
+        return report
     columns = _columns(header)
     missing = [label for key, label in (("name", "nom"), ("email", "email")) if key not in columns]
     if missing:
@@ -99,8 +124,7 @@ def parse_roll(text: str, *, existing_emails: frozenset[str] = frozenset()) -> R
         )
         return report
     seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in records:
         if not any(cell.strip() for cell in row):
             continue
         if len(report.rows) + len(report.errors) >= MAX_ROWS:

@@ -17,6 +17,7 @@ from deliberation.contributions.models import (
     ContributionState,
     ContributionSupport,
 )
+from manifesto.bounded import parse_int
 from manifesto.disclosure import publishable_groups
 
 SUPPORT_VALUES = ("pour", "contre", "abstention")
@@ -203,8 +204,9 @@ def browse(manifesto, filters: Filters) -> list[Row]:
     queryset = queryset.filter(state__in=states)
     if filters.theme == "new":
         queryset = queryset.filter(section__isnull=True)
-    elif filters.theme.isdigit():
-        queryset = queryset.filter(section_id=int(filters.theme))
+    elif filters.theme.isascii() and filters.theme.isdigit():
+        # A number no section can have (past the database's integers) lists nothing, like any unknown id.
+        queryset = queryset.filter(section_id=parse_int(filters.theme, default=0))
     if filters.agora == "online":
         queryset = queryset.filter(agora__isnull=True)
     elif filters.agora:

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from manifesto.bounded import parse_int
 from manifesto.services import MAX_CLAUSE_LENGTH
 
 from deliberation.editorial.services import MAX_REASON_LENGTH
@@ -16,11 +17,10 @@ class AmendmentIdsField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        try:
-            ids = [int(part) for part in value.replace(" ", "").split(",") if part]
-        except ValueError:
-            raise ValidationError(_("Choisissez les amendements concernés.")) from None
-        if not ids or len(ids) > MAX_IDS or any(i <= 0 for i in ids):
+        parts = [part for part in value.replace(" ", "").split(",") if part]
+        ids = [parse_int(part) for part in parts[: MAX_IDS + 1]]
+        # An id must be one the database can hold: past 2^63 - 1 it is refused like a word.
+        if not ids or len(ids) > MAX_IDS or None in ids:
             raise ValidationError(_("Choisissez les amendements concernés."))
         return ids
 
