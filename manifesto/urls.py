@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from manifesto import stage_views, views
 
@@ -6,6 +6,7 @@ app_name = "manifesto"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("manifesto.drafting.urls")),  # before <slug> routes: /manifeste/nouveau/ is not a text
     path("manifeste/<slug:slug>/", views.read, name="read"),
     path("manifeste/<slug:slug>/historique/", views.history, name="history"),
     path("manifeste/<slug:slug>/article/<int:number>/", views.clause_detail, name="clause"),

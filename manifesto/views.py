@@ -140,6 +140,7 @@ def home(request):
         "manifestos": manifestos,
         "panels": extensions.render_home_panels(request),
         "dashboards": dashboards,
+        "can_create_text": permissions.can_create_text(request.user),
     })
 
 
