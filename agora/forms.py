@@ -49,6 +49,8 @@ class AgoraForm(forms.Form):
     online_url = forms.URLField(label=_("Lien en ligne"), required=False, assume_scheme="https")
     host_organisation = forms.CharField(label=_("Structure d'accueil"), max_length=200, required=False)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    capacity = forms.IntegerField(label=_("Capacité (nombre de places ; vide : sans limite)"), min_value=1,
+                                  required=False)
     facilitators = forms.CharField(
         label=_("Animateur·rices (identifiants ou adresses e-mail, un par ligne)"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}))
@@ -76,3 +78,63 @@ class AgoraForm(forms.Form):
             n += 1
             slug = f"{base}-{n}"
         return slug
+
+
+class AgoraImportForm(forms.Form):
+    """The CSV file of agoras (docs/agoras.md); its size is checked before it is read."""
+
+    file = forms.FileField(label=_("Fichier CSV des agoras"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+
+    def clean_file(self):
+        from agora.bulk import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("Le fichier fait %(size)d Ko : la limite est de %(limit)d Ko.")
+                % {"size": -(-upload.size // 1024), "limit": MAX_BYTES // 1024})
+        return upload.read()
+
+
+WHEN_CHOICES = [("", _("À venir et passées")), ("a-venir", _("À venir")), ("passees", _("Passées"))]
+
+
+class AgendaFilterForm(forms.Form):
+    """The agenda's filters: a GET form, so a filtered agenda is a link and works without JavaScript."""
+
+    departement = forms.CharField(label=_("Département"), required=False)
+    quand = forms.ChoiceField(label=_("Quand"), choices=WHEN_CHOICES, required=False)
+    du = forms.DateField(label=_("Du"), required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    au = forms.DateField(label=_("Au"), required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, departements: list[str], **kwargs):
+        from agora.bulk import DEPARTEMENT_BY_KEY, folded
+        from manifesto.signatures.territories import DEPARTEMENTS
+
+        super().__init__(*args, **kwargs)
+        codes = {name: code for code, name in DEPARTEMENTS}
+        self.known = {folded(value): value for value in departements}
+        self.by_key = DEPARTEMENT_BY_KEY
+        self.folded = folded
+        labelled = sorted(((codes.get(v, "~"), v) for v in departements))
+        self.fields["departement"].widget = forms.Select(choices=[("", _("Tous"))] + [
+            (value, f"{code} — {value}" if code != "~" else value) for code, value in labelled])
+
+    def clean_departement(self):
+        """A département of the agenda, by its name as stored or by its number (59, 2A)."""
+        value = " ".join(self.cleaned_data["departement"].split())
+        if not value:
+            return ""
+        key = self.folded(value)
+        found = self.known.get(key) or self.known.get(self.folded(self.by_key.get(key, "")))
+        if found is None:
+            raise forms.ValidationError(_("Aucune agora de l'agenda n'est dans ce département."))
+        return found
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("du") and cleaned.get("au") and cleaned["au"] < cleaned["du"]:
+            self.add_error("au", _("La date de fin de la recherche est avant sa date de début."))
+        return cleaned

@@ -21,6 +21,8 @@ class Agora(models.Model):
     ends_at = models.DateTimeField(_("fin"))
     host_organisation = models.CharField(_("structure d'accueil"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Seats in the room; empty: no limit. A full agora refuses registrations (agora.services.register).
+    capacity = models.PositiveIntegerField(_("capacité"), null=True, blank=True)
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="facilitated_agoras", blank=True, verbose_name=_("animateur·rices")
     )
@@ -119,6 +121,8 @@ class Registration(models.Model):
     accessibility_needs = models.TextField(_("besoins d'accessibilité"), blank=True)
     consent = models.BooleanField(_("consentement"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the day-before reminder was queued (manage.py send_agora_reminders): one reminder per registration.
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["agora", "created_at"]
@@ -128,6 +132,13 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} — {self.agora}"
+
+
+class ConsoleChecklistDismissal(models.Model):
+    """A facilitator who dismissed the console's first-session checklist: it does not come back."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    dismissed_at = models.DateTimeField(auto_now_add=True)
 
 
 class RaisedHand(models.Model):

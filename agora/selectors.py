@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from agora.models import Agora, CommandReceipt, Connection, Floor, LiveSession, Participant, RaisedHand
+from agora.models import Agora, CommandReceipt, Connection, ConsoleChecklistDismissal, Floor, LiveSession, Participant, RaisedHand
 
 SESSION_KEY = "live_participants"  # in the Django session: {"<live session id>": "<browser key>"}
 
@@ -133,3 +133,32 @@ def focus_lines(session: LiveSession) -> dict:
         "clause": {"id": clause.pk, "number": clause.number},
         "lines": [{"number": line.number, "text": line.text, "paragraph_start": line.paragraph_start} for line in block.lines],
     }
+
+
+# ------------------------------------------------------------------------- agenda, import, console
+
+
+def agenda_agoras(*, departement: str = "", date_from=None, date_to=None):
+    """The agoras of the agenda (not the online spaces), filtered by département and by start date (inclusive)."""
+    agoras = Agora.objects.select_related("manifesto").filter(is_online_space=False)
+    if departement:
+        agoras = agoras.filter(departement__iexact=departement)
+    if date_from:
+        agoras = agoras.filter(starts_at__date__gte=date_from)
+    if date_to:
+        agoras = agoras.filter(starts_at__date__lte=date_to)
+    return agoras
+
+
+def agenda_departements() -> list[str]:
+    """The départements the agenda's agoras are in, for its filter."""
+    values = Agora.objects.filter(is_online_space=False).exclude(departement="").values_list("departement", flat=True)
+    return sorted(set(values), key=str.casefold)
+
+
+def registered_count(agora: Agora) -> int:
+    return agora.registrations.count()
+
+
+def console_checklist_dismissed(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and ConsoleChecklistDismissal.objects.filter(user=user).exists()

@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agora import permissions, selectors
-from agora.models import Agora, CommandReceipt, Connection, Floor, LiveSession, Participant, Phase, RaisedHand, Registration
+from agora.models import Agora, CommandReceipt, Connection, ConsoleChecklistDismissal, Floor, LiveSession, Participant, Phase, RaisedHand, Registration
 from manifesto import stages
 from manifesto.errors import InvalidInput, PermissionDenied, ServiceError
 from manifesto.journal import record_event
@@ -105,6 +106,11 @@ def register(*, agora: Agora, name: str, email: str, organisation: str = "", ess
         raise InvalidInput(_("Indiquez une adresse e-mail valide.")) from None
     if Registration.objects.filter(agora=agora, email=email).exists():
         raise InvalidInput(_("Cette adresse e-mail est déjà inscrite à cette agora."))
+    if agora.capacity is not None:
+        # Lock the agora row: two people taking the last seat at once must not both get it.
+        Agora.objects.select_for_update().filter(pk=agora.pk).first()
+        if Registration.objects.filter(agora=agora).count() >= agora.capacity:
+            raise InvalidInput(_("Cette agora est complète : toutes ses places sont prises, les inscriptions sont closes."))
     registration = Registration.objects.create(
         agora=agora, name=name[:120], email=email, organisation=organisation.strip()[:200], ess_family=ess_family,
         accessibility_needs=accessibility_needs.strip(), consent=True,
@@ -118,7 +124,7 @@ def register(*, agora: Agora, name: str, email: str, organisation: str = "", ess
 @transaction.atomic
 def create_agora(*, actor, manifesto, title: str, slug: str, starts_at, ends_at, departement: str = "",
                  region: str = "", venue: str = "", online_url: str = "", host_organisation: str = "",
-                 description: str = "", facilitators=()) -> Agora:
+                 description: str = "", facilitators=(), capacity: int | None = None) -> Agora:
     """An organiser of the manifesto creates an agora and assigns its facilitators."""
     if not permissions.can_manage_agoras(actor, manifesto):
         raise PermissionDenied(_("Seul·es les organisateur·rices du manifeste peuvent créer une agora."))
@@ -131,13 +137,101 @@ def create_agora(*, actor, manifesto, title: str, slug: str, starts_at, ends_at,
         raise InvalidInput(_("L'agora doit finir après avoir commencé."))
     if not (venue or online_url):
         raise InvalidInput(_("Indiquez un lieu ou un lien en ligne."))
+    if capacity is not None and capacity < 1:
+        raise InvalidInput(_("La capacité est un nombre de places supérieur à zéro (laissez vide : sans limite)."))
     agora = Agora.objects.create(
         manifesto=manifesto, title=title[:200], slug=slug, starts_at=starts_at, ends_at=ends_at,
         departement=departement.strip(), region=region.strip(), venue=venue.strip(), online_url=online_url,
-        host_organisation=host_organisation.strip(), description=description.strip(),
+        host_organisation=host_organisation.strip(), description=description.strip(), capacity=capacity,
     )
     agora.facilitators.set(facilitators)
     return agora
+
+
+class ImportRefused(InvalidInput):
+    """A CSV file of agoras with errors: nothing was written; `errors` are (line or None, sentence)."""
+
+    def __init__(self, errors: list[tuple[int | None, str]]):
+        self.errors = errors
+        super().__init__(gettext_lazy("Le fichier contient des erreurs : aucune agora n'a été créée."))
+
+
+def unique_slug(title: str, taken: set[str] = frozenset()) -> str:
+    """A slug from the title that no agora has yet (nor one of `taken`, slugs chosen in this transaction)."""
+    base = slugify(title)[:70] or "agora"
+    slug, n = base, 1
+    while slug in taken or Agora.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def import_agoras(*, actor, manifesto: Manifesto, content: bytes) -> list[Agora]:
+    """An organiser creates the agoras of a CSV file (docs/agoras.md): all of them or, at the first error, none.
+
+    The file is read again here, whatever a preview said. Each facilitator email gets one
+    invitation (manifesto.people) for all the agoras of the file that name it.
+    """
+    from agora import bulk
+    from manifesto.people.services import invite
+
+    if not permissions.can_manage_agoras(actor, manifesto):
+        raise PermissionDenied(_("Seul·es les organisateur·rices du manifeste peuvent importer des agoras."))
+    # Lock the text's row: two imports of one file at once would both pass the duplicate-title check.
+    Manifesto.objects.select_for_update().filter(pk=manifesto.pk).first()
+    reading = bulk.read_agoras(manifesto=manifesto, content=content)
+    if not reading.ok:
+        raise ImportRefused(reading.errors or [(None, _("Le fichier ne contient aucune agora."))])
+    created, taken, by_line = [], set(), {}
+    for row in reading.rows:
+        slug = unique_slug(row.title, taken)
+        taken.add(slug)
+        agora = Agora.objects.create(
+            manifesto=manifesto, title=row.title, slug=slug, starts_at=row.starts_at, ends_at=row.ends_at,
+            departement=row.departement, venue=row.place, capacity=row.capacity,
+        )
+        created.append(agora)
+        by_line[row.line] = agora.pk
+    for email, lines in reading.facilitator_agoras().items():
+        invite(actor=actor, manifesto=manifesto, email=email,
+               grants=[{"role": "facilitator", "targets": [by_line[line] for line in lines]}])
+    return created
+
+
+# The reminder goes out the day before: `manage.py send_agora_reminders`, run every hour, queues it
+# for agoras starting within this window (so 24 to 25 hours before, or at once for a later registration).
+REMINDER_WINDOW = timedelta(hours=25)
+
+
+def queue_reminders(*, now=None) -> int:
+    """Queue the reminder of every registration to an agora starting within REMINDER_WINDOW, once each.
+
+    Run by the scheduler, not by a person. A registration is claimed (reminded_at set) by a
+    conditional update, so two runs at once never queue it twice; the email is queued after
+    that commit. Returns how many reminders were queued.
+    """
+    from agora.tasks import send_agora_reminder
+
+    now = now or timezone.now()
+    due = Registration.objects.filter(
+        reminded_at__isnull=True, agora__is_online_space=False,
+        agora__starts_at__gt=now, agora__starts_at__lte=now + REMINDER_WINDOW,
+    ).values_list("pk", flat=True)
+    queued = 0
+    for registration_id in list(due):
+        with transaction.atomic():
+            if Registration.objects.filter(pk=registration_id, reminded_at__isnull=True).update(reminded_at=now):
+                transaction.on_commit(lambda pk=registration_id: send_agora_reminder.enqueue(pk))
+                queued += 1
+    return queued
+
+
+def dismiss_console_checklist(*, actor) -> None:
+    """The facilitator has read the console's first-session checklist: it is not shown to them again."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied()
+    ConsoleChecklistDismissal.objects.get_or_create(user=actor)
 
 
 # ------------------------------------------------------------------------- sessions

@@ -7,6 +7,7 @@ app_name = "agora"
 urlpatterns = [
     path("", views.agenda, name="agenda"),
     path("nouvelle/", views.create, name="create"),
+    path("importer/<slug:manifesto_slug>/", views.import_agoras, name="import"),
     path("rejoindre/", views.join, name="join"),
     path("rejoindre/<str:code>/", views.join, name="join_code"),
     path("en-ligne/<slug:slug>/", views.online, name="online"),
@@ -23,7 +24,9 @@ urlpatterns = [
     path("seance/<int:pk>/minuteur/", views.control_timer, name="control_timer"),
     path("seance/<int:pk>/file/", views.control_queue, name="control_queue"),
     path("seance/<int:pk>/fermer/", views.control_close, name="control_close"),
+    path("seance/<int:pk>/aide/masquer/", views.checklist_dismiss, name="checklist_dismiss"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/ouvrir/", views.open_session, name="open_session"),
+    path("<slug:slug>/agora.ics", views.calendar_file, name="calendar"),
     path("<slug:slug>/inscriptions.csv", views.registrations_csv, name="registrations_csv"),
 ]

@@ -4,7 +4,9 @@ Every facilitator control is also a plain form posting here, so the console work
 JavaScript; with it, live.js sends the same change as a websocket command.
 """
 
+import base64
 import csv
+import hashlib
 import io
 import re
 import secrets
@@ -14,17 +16,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from agora import permissions, phases, registry, selectors, services
+from agora import bulk, calendar, permissions, phases, registry, selectors, services
 from agora.charts import agoras_timeline
-from agora.forms import AgoraForm, JoinForm, OnlineJoinForm, RegistrationForm
+from agora.forms import AgendaFilterForm, AgoraForm, AgoraImportForm, JoinForm, OnlineJoinForm, RegistrationForm
 from agora.models import Agora, LiveSession
 from manifesto.errors import ServiceError, refuse_if_forbidden
 from manifesto.models import Manifesto
@@ -78,17 +82,117 @@ def _online_proposals(request) -> list[dict]:
     return rows
 
 
+AGENDA_PAGE_SIZE = 30
+
+
 def agenda(request):
     now = timezone.now()
-    agoras = Agora.objects.select_related("manifesto").filter(is_online_space=False)
+    departements = selectors.agenda_departements()
+    filters = AgendaFilterForm(request.GET or None, departements=departements)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    when = chosen.get("quand", "")
+    agoras = selectors.agenda_agoras(departement=chosen.get("departement", ""),
+                                     date_from=chosen.get("du"), date_to=chosen.get("au"))
+    upcoming = agoras.filter(ends_at__gte=now).order_by("starts_at", "pk") if when != "passees" else None
+    past = agoras.filter(ends_at__lt=now).order_by("-starts_at", "-pk") if when != "a-venir" else None
     return render(request, "agora/agenda.html", {
+        "filters": filters,
+        "filtered": bool(chosen and any(chosen.values())),
         "timeline": agoras_timeline(agoras.order_by("starts_at", "pk")),
         "online": _online_proposals(request),
-        "upcoming": agoras.filter(ends_at__gte=now).order_by("starts_at"),
-        "past": agoras.filter(ends_at__lt=now).order_by("-starts_at"),
+        "upcoming": Paginator(upcoming, AGENDA_PAGE_SIZE).get_page(request.GET.get("page")) if upcoming is not None else None,
+        "past": Paginator(past, AGENDA_PAGE_SIZE).get_page(request.GET.get("passees")) if past is not None else None,
         "can_create": request.user.is_authenticated
         and (request.user.is_superuser or request.user.organised_manifestos.exists()),
+        "importable": _managed_manifestos(request.user),
     })
+
+
+def _managed_manifestos(user):
+    if not user.is_authenticated:
+        return Manifesto.objects.none()
+    return (Manifesto.objects.all() if user.is_superuser else user.organised_manifestos.all()).order_by("title")
+
+
+def calendar_file(request, slug):
+    """The agora as an iCalendar file, to add it to a calendar (docs/agoras.md)."""
+    agora = get_object_or_404(Agora, slug=slug, is_online_space=False)
+    response = HttpResponse(calendar.agora_calendar(agora), content_type=calendar.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{calendar.filename(agora)}"'
+    return response
+
+
+# ------------------------------------------------------------------------- importing agoras from a CSV file
+
+IMPORT_SESSION_KEY = "agora_imports"  # in the Django session: {"<manifesto id>": {"name", "content" (base64)}}
+
+
+def _kept_file(request, manifesto) -> tuple[str, bytes] | None:
+    kept = (request.session.get(IMPORT_SESSION_KEY) or {}).get(str(manifesto.pk))
+    if not kept:
+        return None
+    return kept["name"], base64.b64decode(kept["content"])
+
+
+def _keep_file(request, manifesto, name: str, content: bytes | None) -> None:
+    kept = dict(request.session.get(IMPORT_SESSION_KEY) or {})
+    if content is None:
+        kept.pop(str(manifesto.pk), None)
+    else:
+        kept[str(manifesto.pk)] = {"name": name, "content": base64.b64encode(content).decode()}
+    request.session[IMPORT_SESSION_KEY] = kept
+
+
+@login_required
+def import_agoras(request, manifesto_slug):
+    """Upload a CSV file, see what it would create and every error by line, then confirm (docs/agoras.md).
+
+    The preview keeps the file in this person's session; the confirmation reads it again from
+    there (never from the browser) and the service checks it once more before writing.
+    """
+    manifesto = get_object_or_404(Manifesto, slug=manifesto_slug)
+    if not permissions.can_manage_agoras(request.user, manifesto):
+        raise HttpForbidden(_("Seul·es les organisateur·rices du manifeste peuvent importer des agoras."))
+    form = AgoraImportForm()
+    context = {"manifesto": manifesto, "form": form, "limits": {"rows": bulk.MAX_ROWS, "kb": bulk.MAX_BYTES // 1024}}
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        kept = _kept_file(request, manifesto)
+        if kept is None or hashlib.sha256(kept[1]).hexdigest() != request.POST.get("digest"):
+            messages.error(request, _("Ce fichier n'est plus en attente : envoyez-le à nouveau pour le vérifier."))
+            return redirect("agora:import", manifesto_slug=manifesto.slug)
+        try:
+            created = services.import_agoras(actor=request.user, manifesto=manifesto, content=kept[1])
+        except services.ImportRefused:
+            return render(request, "agora/import.html", {**context, **_preview(manifesto, *kept)})
+        except ServiceError as exc:
+            refuse_if_forbidden(exc)
+            messages.error(request, exc.message)
+            return redirect("agora:import", manifesto_slug=manifesto.slug)
+        _keep_file(request, manifesto, "", None)
+        messages.success(request, ngettext(
+            "%(count)d agora créée ; chaque animateur·rice nommé·e reçoit une invitation par e-mail.",
+            "%(count)d agoras créées ; chaque animateur·rice nommé·e reçoit une invitation par e-mail.",
+            len(created)) % {"count": len(created)})
+        return redirect(reverse("agora:agenda"))
+    if request.method == "POST":
+        form = AgoraImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            name, content = request.FILES["file"].name[:200], form.cleaned_data["file"]
+            preview = _preview(manifesto, name, content)
+            _keep_file(request, manifesto, name, content if preview["reading"].ok else None)
+            context.update(preview)
+    return render(request, "agora/import.html", context)
+
+
+def _preview(manifesto, name: str, content: bytes) -> dict:
+    reading = bulk.read_agoras(manifesto=manifesto, content=content)
+    return {
+        "file_name": name,
+        "reading": reading,
+        "digest": hashlib.sha256(content).hexdigest(),
+        "invitations": sorted(reading.facilitator_agoras().items()),
+    }
 
 
 @login_required
@@ -121,9 +225,13 @@ def detail(request, slug):
         else:
             messages.success(request, _("Votre inscription est enregistrée. À bientôt à l'agora !"))
             return redirect(agora.get_absolute_url())
+    registered = selectors.registered_count(agora)
     return render(request, "agora/detail.html", {
         "agora": agora,
         "form": form,
+        "registered": registered,
+        "full": agora.capacity is not None and registered >= agora.capacity,
+        "places_left": max(agora.capacity - registered, 0) if agora.capacity is not None else None,
         "is_facilitator": is_facilitator,
         "sessions": agora.sessions.order_by("-opened_at") if is_facilitator else [],
         "open_session": selectors.open_session_of(agora) if is_facilitator else None,
@@ -181,7 +289,18 @@ def console(request, pk):
     removed = session.participants.filter(removed_at__isnull=False, readmitted_at__isnull=True).order_by("display_name")
     return render(request, "agora/console.html", _live_context(
         request, session, clauses=clauses, participants=participants, removed=removed, role="facilitator",
-        undo_seconds=settings.ACCEPT_UNDO_SECONDS))
+        undo_seconds=settings.ACCEPT_UNDO_SECONDS,
+        show_checklist=not selectors.console_checklist_dismissed(request.user)))
+
+
+@login_required
+@require_POST
+def checklist_dismiss(request, pk):
+    """The facilitator has read the first-session checklist: it does not come back (for them, on any session)."""
+    session = _facilitated_session(request, pk)
+    services.dismiss_console_checklist(actor=request.user)
+    messages.success(request, _("C'est noté : cette liste ne s'affichera plus."))
+    return redirect("agora:console", pk=session.pk)
 
 
 @login_required
