@@ -69,7 +69,10 @@ class DraftForm(forms.Form):
     def clean_draft_file(self):
         upload = self.cleaned_data.get("draft_file")
         if upload:
-            checks.check_size(upload.size)  # before reading a byte of it
+            try:
+                checks.check_size(upload.size)  # before reading a byte of it
+            except DraftError as error:
+                raise forms.ValidationError(str(error.message)) from None
         return upload
 
     def clean(self):

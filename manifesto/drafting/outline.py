@@ -39,8 +39,10 @@ def untitled_part() -> str:
 def _title_heading(blocks: list[Block]) -> Block | None:
     if any(block.kind == "title" for block in blocks):
         return next(block for block in blocks if block.kind == "title")
-    top = [b for b in blocks if b.kind == "heading" and b.level == 1 and not ARTICLE_HEADING.match(b.text)]
-    if len(top) == 1 and any(b.kind == "heading" and b.level == 2 for b in blocks):
+    # "Article N" headings are articles, not a level of the outline.
+    headings = [b for b in blocks if b.kind == "heading" and not ARTICLE_HEADING.match(b.text)]
+    top = [b for b in headings if b.level == 1]
+    if len(top) == 1 and any(b.level == 2 for b in headings):
         return top[0]
     return None
 

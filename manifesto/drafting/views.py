@@ -112,7 +112,7 @@ def new_text(request):
             initial["stage_plan"] = _plan_of(fields) or {}
         form = NewTextForm(initial=initial, pending=pending)
     context = {"form": form, "pending": pending, "modes": DECISION_MODES}
-    return render(request, "manifesto/drafting/new.html", context, status=400 if form.errors else 200)
+    return render(request, "manifesto/drafting/new.html", context, status=400 if form.is_bound else 200)
 
 
 @creators_only
