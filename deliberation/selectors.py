@@ -296,8 +296,15 @@ def comment_data(comment: Comment) -> dict:
 
 
 def history_of(amendment: Amendment) -> list:
-    """The amendment's history rows (who, when, why), oldest first."""
-    return list(amendment.history.select_related("history_user").order_by("history_date", "history_id"))
+    """The amendment's history rows (who, when, why), oldest first. Each row's `who` names the
+    person who acted, unless the reason already does (« Reporté par le collectif de rédaction
+    (Rachida) » is not followed by a second « (Rachida) »)."""
+    rows = list(amendment.history.select_related("history_user").order_by("history_date", "history_id"))
+    for row in rows:
+        user = row.history_user
+        name = (user.get_full_name() or user.get_username()) if user is not None else ""
+        row.who = "" if name and name in (row.history_change_reason or "") else name
+    return rows
 
 
 def own_support(amendment: Amendment, participant) -> str | None:

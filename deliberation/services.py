@@ -41,6 +41,7 @@ from deliberation.models import (
 from deliberation.permissions import Actor
 from manifesto import services as text_services
 from manifesto.history import track
+from manifesto.french import de_lazy
 from manifesto import journal
 from manifesto.journal import record_event
 from manifesto.merge import three_way_merge
@@ -250,7 +251,7 @@ def _merged_originals(amendment: Amendment) -> list[Amendment]:
 def _authors_phrase(amendments: list[Amendment]) -> str:
     """ "n° 7 de Camille et n° 8 de Yanis": every merged amendment with its author."""
     parts = [
-        in_site_language(_lazy("n° %(number)s de %(author)s")) % {"number": a.number, "author": a.author_name}
+        in_site_language(_lazy("n° %(number)s %(of_author)s")) % {"number": a.number, "of_author": in_site_language(de_lazy(a.author_name))}
         for a in amendments
     ]
     if len(parts) == 1:
@@ -277,12 +278,15 @@ def _label(amendment: Amendment, originals: list[Amendment] | None = None) -> st
             "originals": _authors_phrase(originals),
         }
     if agora is not None:
-        return in_site_language(_lazy("Amendement n° %(number)s de %(author)s (%(agora)s)")) % {
+        return in_site_language(_lazy("Amendement n° %(number)s %(of_author)s (%(agora)s)")) % {
             "number": amendment.number,
-            "author": amendment.author_name,
+            "of_author": in_site_language(de_lazy(amendment.author_name)),
             "agora": agora.title,
         }
-    return in_site_language(_lazy("Amendement n° %(number)s de %(author)s")) % {"number": amendment.number, "author": amendment.author_name}
+    return in_site_language(_lazy("Amendement n° %(number)s %(of_author)s")) % {
+        "number": amendment.number,
+        "of_author": in_site_language(de_lazy(amendment.author_name)),
+    }
 
 
 # ------------------------------------------------------------------------- participants

@@ -1,10 +1,18 @@
 """The translated words of static/js/deliberation.js, given to the page as JSON (json_script)."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from deliberation.services import MAX_COMMENT_LENGTH, MAX_JUSTIFICATION_LENGTH
 from manifesto.services import MAX_CLAUSE_LENGTH
+
+
+def abstentions(count) -> str:
+    """ "1 abstention", "2 abstentions": the one word of a tally that takes the plural."""
+    count = int(count or 0)
+    # French takes the singular for 0 and 1 (« 0 abstention »); with French as the source language
+    # there is no French catalogue to say so, and the English words are the same for every count.
+    return ngettext("%(count)d abstention", "%(count)d abstentions", 1 if count == 0 else count) % {"count": count}
 
 
 def js_words(agora=None) -> dict:

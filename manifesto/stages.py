@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import npgettext
 
 from manifesto.errors import WrongStage
 from manifesto.models import Stage, StageKind
@@ -180,8 +181,19 @@ def _day(value) -> str:
     return date_format(value, "j F Y")
 
 
+# « Contributions » and « Agoras » are plural nouns: what is said of them agrees (« Agoras
+# terminées », « Contributions closes »); the others are feminine singular (« Synthèse terminée »).
+PLURAL_KINDS = frozenset({StageKind.CONTRIBUTIONS, StageKind.AGORAS})
+
+
+def _number(stage: Stage) -> int:
+    """The grammatical number of the stage's name, for npgettext: 2 for a plural noun."""
+    return 2 if stage.kind in PLURAL_KINDS else 1
+
+
 def dates(stage: Stage) -> str:
-    """The stage's dates in words: actual where known, planned otherwise."""
+    """The stage's dates in words: actual where known, planned otherwise. The words agree with
+    « étape » (« à l'étape « Agoras » (ouverte le 3 mars) »), not with the stage's name."""
     if stage.state == "skipped":
         return _("étape passée le %(date)s") % {"date": _day(stage.skipped_at)}
     if stage.state == "closed":
@@ -201,6 +213,30 @@ def dates(stage: Stage) -> str:
     if stage.planned_opens_on:
         return _("ouverture prévue le %(start)s") % {"start": _day(stage.planned_opens_on)}
     return _("dates à venir")
+
+
+def public_badge(stage: Stage, when: str) -> str:
+    """The word beside the stage's name on the public timeline, agreeing with it: « Agoras terminées »."""
+    n = _number(stage)
+    if when == "current":
+        return _("en cours")
+    if stage.state == "skipped":
+        return npgettext("étape", "passée", "passées", n)
+    if when == "past":
+        return npgettext("étape", "terminée", "terminées", n)
+    return _("à venir")
+
+
+def organiser_badge(stage: Stage) -> str:
+    """The word beside the stage's name on the organiser's page, agreeing with it: « Contributions closes »."""
+    n = _number(stage)
+    if stage.state == "open":
+        return npgettext("étape", "ouverte", "ouvertes", n)
+    if stage.state == "closed":
+        return npgettext("étape", "close", "closes", n)
+    if stage.state == "skipped":
+        return npgettext("étape", "passée", "passées", n)
+    return _("à venir")
 
 
 def refusal(manifesto, action: str, *, stages: list[Stage]) -> str:
@@ -249,6 +285,8 @@ class TimelineEntry:
     when: str  # "past" | "current" | "next"
     dates: str
     outputs: list[str]
+    badge: str = ""  # the word beside the name on the public timeline (public_badge)
+    organiser_badge: str = ""  # the same on the organiser's page of the stages
 
 
 def timeline(manifesto) -> list[TimelineEntry]:
@@ -272,6 +310,8 @@ def timeline(manifesto) -> list[TimelineEntry]:
                 when=when,
                 dates=dates(stage),
                 outputs=outputs(manifesto, stage.kind) if shows_output else [],
+                badge=public_badge(stage, when),
+                organiser_badge=organiser_badge(stage),
             )
         )
     return entries

@@ -79,7 +79,10 @@ def test_the_compiled_catalogue_matches_the_po_file(catalogue):
         compiled = gettext.GNUTranslations(handle)
     stale = []
     for entry in catalogue[1:]:
-        if "msgid_plural" in entry:
+        if "msgid_plural" in entry and "msgctxt" in entry:
+            got = [compiled.npgettext(entry["msgctxt"], entry["msgid"], entry["msgid_plural"], n) for n in (1, 2)]
+            want = [entry["msgstr[0]"], entry["msgstr[1]"]]
+        elif "msgid_plural" in entry:
             got = [compiled.ngettext(entry["msgid"], entry["msgid_plural"], n) for n in (1, 2)]
             want = [entry["msgstr[0]"], entry["msgstr[1]"]]
         elif "msgctxt" in entry:

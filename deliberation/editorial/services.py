@@ -30,6 +30,7 @@ from deliberation.errors import AmendmentClosed, AmendmentConflict, ClauseConfli
 from deliberation.models import Amendment, AmendmentKind, AmendmentState, Outcome
 from manifesto import permissions as manifesto_permissions
 from manifesto import services as text_services
+from manifesto.french import de_lazy
 from manifesto.history import track
 from manifesto.journal import record_event
 from manifesto.models import Clause, Manifesto, ManifestoStatus
@@ -301,8 +302,8 @@ def integrate_modified(*, actor, manifesto: Manifesto, amendment_ids: list[int],
     amendments = _locked(manifesto, amendment_ids)
     target = _same_target(amendments)
     text = text_services.normalise_text(text)
-    reason = in_site_language(_lazy("Rédaction de %(editor)s d'après %(numbers)s (%(agoras)s)")) % {
-        "editor": _editor(actor),
+    reason = in_site_language(_lazy("Rédaction %(of_editor)s d'après %(numbers)s (%(agoras)s)")) % {
+        "of_editor": in_site_language(de_lazy(_editor(actor))),
         "numbers": numbers_phrase(amendments),
         "agoras": _agoras(amendments),
     }

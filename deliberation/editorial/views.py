@@ -178,7 +178,9 @@ def wording(request, manifesto):
                 messages.error(request, error.message)
                 status = 400
             else:
-                messages.success(request, _done(request, integration) + " " + services.credit_line(integration.amendments))
+                # The credit is a phrase, not a sentence (« d'après l'amendement n° 3 »): quoted, it follows a full stop.
+                credit = _("Rédaction créditée « %(credit)s ».") % {"credit": services.credit_line(integration.amendments)}
+                messages.success(request, _done(request, integration) + " " + credit)
                 return redirect("editorial:desk", slug=manifesto.slug)
         else:
             status = 400

@@ -7,6 +7,14 @@ from deliberation.words import js_words
 register = template.Library()
 
 
+@register.filter
+def abstentions(count) -> str:
+    """ "1 abstention", "2 abstentions" (deliberation.words.abstentions)."""
+    from deliberation.words import abstentions as words
+
+    return words(count)
+
+
 @register.simple_tag
 def deliberation_words(agora=None):
     """The translated words of deliberation.js, as <script type="application/json" id="deliberation-words">;

@@ -21,6 +21,7 @@ from deliberation.models import SupportValue
 from deliberation.permissions import Actor
 from deliberation.publishing import charts
 from deliberation.publishing.pdf import cached_pdf, public_url, qr_data_uri, render_pdf
+from deliberation.words import abstentions
 from manifesto import selectors as text_selectors
 from manifesto.charts import series_of, stacked_bars
 from manifesto.models import Manifesto
@@ -107,8 +108,8 @@ def results_chart(results: dict):
     rows = [(q["label"], {"pour": q["pour"], "contre": q["contre"], "abstention": q["abstention"]}) for q in results["questions"]]
     whole = results["questions"][0] if results["questions"] else None
     description = (
-        _("Voix pondérées par question. Ensemble du texte : %(pour)d pour, %(contre)d contre, %(abstention)d abstention(s).")
-        % {"pour": whole["pour"], "contre": whole["contre"], "abstention": whole["abstention"]}
+        _("Voix pondérées par question. Ensemble du texte : %(pour)d pour, %(contre)d contre, %(abstentions)s.")
+        % {"pour": whole["pour"], "contre": whole["contre"], "abstentions": abstentions(whole["abstention"])}
         if whole
         else ""
     )
