@@ -6,6 +6,7 @@ import pytest
 
 from manifesto.vocabulary import validate_event
 from tests.factories import make_manifesto, make_user
+from tests.isolation import isolated_cache_and_layer
 
 
 @pytest.fixture(autouse=True)
@@ -32,13 +33,22 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Derived results (history indexes, provenance, diffs) are cached under database ids, which a
-    rolled-back test hands out again: every test starts from an empty cache."""
-    from django.core.cache import cache
+def _own_cache_and_layer(settings):
+    """Every test starts from an empty cache and empty channel-layer groups of its own, without
+    flushing the Redis database that test servers and other workers share (tests/isolation.py)."""
+    with isolated_cache_and_layer(settings) as prefix:
+        yield prefix
 
-    cache.clear()
-    yield
+
+@pytest.fixture
+def empty_cache(settings, _own_cache_and_layer):
+    """A function that moves the rest of the test onto an empty cache (for tests of a cold cache)."""
+    from itertools import count
+
+    from tests.isolation import switch_to_empty_cache
+
+    numbers = count(1)
+    return lambda: switch_to_empty_cache(settings, _own_cache_and_layer, f"cold{next(numbers)}")
 
 
 @pytest.fixture

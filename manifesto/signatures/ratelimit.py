@@ -45,9 +45,12 @@ def _redis(url: str):
 
 def _count(key: str, window: int) -> int:
     if settings.REDIS_URL:
+        # Under the cache's key prefix (CACHE_PREFIX), like every other key of this site's, so
+        # sites (or test servers) sharing one Redis database never count each other's requests.
+        redis_key = cache.make_key(key)
         pipeline = _redis(settings.REDIS_URL).pipeline(transaction=False)
-        pipeline.set(key, 0, ex=window + 5, nx=True)
-        pipeline.incr(key)
+        pipeline.set(redis_key, 0, ex=window + 5, nx=True)
+        pipeline.incr(redis_key)
         return pipeline.execute()[1]
     if cache.add(key, 1, timeout=window + 5):
         return 1

@@ -111,7 +111,8 @@ def test_a_new_revision_replaces_the_cached_attribution(as_participant, as_facil
     assert [p.text for p in again.passages] == [p.text for p in after.passages]
 
 
-def test_queries_do_not_grow_with_history(as_participant, as_facilitator, live_session, clause, organiser):
+def test_queries_do_not_grow_with_history(as_participant, as_facilitator, live_session, clause, organiser,
+                                         empty_cache):
     def count_for(clause) -> int:
         provenance.clause_provenance(clause)  # fill the cache
         with CaptureQueriesContext(connection) as queries:
@@ -126,7 +127,7 @@ def test_queries_do_not_grow_with_history(as_participant, as_facilitator, live_s
     long = count_for(clause)
     # The sources, in one query per registered source (amendments, contributions); the attribution from the cache.
     assert short == long == len(provenance._resolvers)
-    cache.clear()
+    empty_cache()
     with CaptureQueriesContext(connection) as queries:
         result = provenance.clause_provenance(clause)
     assert len(queries) == 1 + len(provenance._resolvers)  # history once, each source once
