@@ -14,6 +14,7 @@ class AgoraConfig(AppConfig):
         from manifesto.journal import broadcast_failed
 
         roles.register()  # the facilitator role in manifesto's role registry
+        roles.register_account_panel()  # my agoras and sessions on "Mon compte"
 
         broadcast_failed.connect(lambda **kwargs: metrics.broadcast_failed(), weak=False,
                                  dispatch_uid="agora-metrics-broadcast-failed")

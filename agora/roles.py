@@ -76,3 +76,19 @@ def register() -> None:
             order=30,
         )
     )
+
+
+def account_agoras(request) -> str:
+    """"Mon compte": the agoras this person runs and their open sessions (agora.home's list)."""
+    from django.template.loader import render_to_string
+
+    from agora.home import facilitated_agoras
+
+    agoras = facilitated_agoras(request.user)
+    return render_to_string("account/_agoras.html", {"agoras": agoras}, request=request)
+
+
+def register_account_panel() -> None:
+    from manifesto.people.extensions import account_panel
+
+    account_panel(account_agoras)

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from manifesto.people import views as people_views
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("connexion/", people_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     # Deliberation's pages under agoras/ and manifeste/ (agora report, collective): before those apps'.
     path("", include("deliberation.answers.urls")),

@@ -8,5 +8,6 @@ class ManifestoConfig(AppConfig):
 
     def ready(self):
         from manifesto import stage_outputs
+        from manifesto.people import links  # noqa: F401  (the "Personnes" link of a text)
 
         stage_outputs.register()

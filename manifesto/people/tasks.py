@@ -15,19 +15,9 @@ from manifesto.models import Invitation
 
 
 def invitation_context(invitation: Invitation, token: str) -> dict:
-    from manifesto.people import roles
+    from manifesto.people.selectors import grant_labels
 
-    labels = []
-    for grant in invitation.grants:
-        kind = roles.get(grant.get("role"))
-        if kind is None:
-            continue
-        if kind.has_targets:
-            names = dict(kind.target_choices(invitation.manifesto))
-            targets = ", ".join(names[target] for target in grant.get("targets", []) if target in names)
-            labels.append(f"{kind.label} : {targets}" if targets else str(kind.label))
-        else:
-            labels.append(str(kind.label))
+    labels = grant_labels(invitation.manifesto, invitation.grants)
     inviter = invitation.invited_by
     return {
         "invitation": invitation,
