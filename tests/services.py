@@ -60,3 +60,9 @@ def on_postgresql() -> bool:
     from django.db import connection
 
     return connection.vendor == "postgresql"
+
+
+def require_postgresql(reason: str) -> None:
+    """For the tests of PostgreSQL itself: unavailable (a failure under REQUIRE_SERVICES) on SQLite."""
+    if not on_postgresql():
+        unavailable(f"{reason}: needs PostgreSQL (DATABASE_URL)")

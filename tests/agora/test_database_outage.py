@@ -3,7 +3,7 @@
 The outage is real but confined to this test's own database (the test database on the shared
 server): new connections are refused (`ALLOW_CONNECTIONS false`) and the open ones are terminated
 (`pg_terminate_backend`), as a restarted or unreachable server would. The shared cluster is never
-stopped. Skipped on SQLite.
+stopped. Unavailable on SQLite: skipped, or a failure under REQUIRE_SERVICES.
 """
 
 from contextlib import contextmanager
@@ -19,8 +19,12 @@ from agora.pipeline import Caller, Command, run
 from manifesto import vocabulary
 from manifesto.models import Event
 from tests.live import command, next_of, room
+from tests.services import require_postgresql
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)")
+
+@pytest.fixture(autouse=True)
+def _on_postgresql():
+    require_postgresql("a PostgreSQL outage")
 
 
 def admin_connection():

@@ -5,50 +5,18 @@ was committed meanwhile, and a command whose broadcast failed after commit is st
 """
 
 import asyncio
-import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 from asgiref.sync import sync_to_async
 
 from agora import hub as live_hub
 from tests.live import command, next_of, room
+from tests.redis_server import OwnRedis
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("live_hub"),
-    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
 ]
-
-
-class OwnRedis:
-    """A redis-server on a free port, without persistence (a restart comes back empty)."""
-
-    def __init__(self, tmp_path):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.dir = tmp_path
-        self.process = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait()
 
 
 @pytest.fixture
@@ -56,11 +24,10 @@ def own_redis(tmp_path, settings):
     redis = OwnRedis(tmp_path)
     redis.start()
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
-        "hosts": [{"address": f"redis://127.0.0.1:{redis.port}/0", "socket_timeout": None}],
+        "hosts": [{"address": redis.url, "socket_timeout": None}],
         "prefix": "test-faults"}}}
     yield redis
-    if redis.process.poll() is None:
-        redis.kill()
+    redis.kill()
 
 
 async def test_redis_restart_acks_commands_and_the_room_hears_again(live_session, facilitator, participant, own_redis):

@@ -338,10 +338,9 @@ def test_timeline_counts_what_the_stages_produced(in_contributions, participant,
 def test_postgresql_search_uses_the_french_gin_index(in_contributions, participant):
     from django.db import connection
 
-    from tests.services import on_postgresql
+    from tests.services import require_postgresql
 
-    if not on_postgresql():
-        pytest.skip("the full-text index exists on PostgreSQL only")
+    require_postgresql("the full-text index exists on PostgreSQL only")
     post(as_participant(participant), in_contributions, title="Coopératives", text="Épargne solidaire.")
     queryset = selectors.search(Contribution.objects.all(), "coopérative")
     assert queryset.count() == 1  # stemmed: the singular finds the plural

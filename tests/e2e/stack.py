@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from tests import services
+from tests.redis_server import OwnRedis
 from tests.server import ROOT, free_port, server_env
 
 NGINX_SITE = ROOT / "deploy" / "nginx.conf"
@@ -58,31 +59,6 @@ def _stop(process: subprocess.Popen, sig=signal.SIGTERM, timeout: float = 10) ->
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-class Redis:
-    def __init__(self, directory: Path):
-        self.binary = _binary("redis-server")
-        self.port = free_port()
-        self.directory = directory
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.directory), "--logfile", str(self.directory / "redis.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        _wait_port(self.port, 10, "redis-server")
-
-    def stop(self) -> None:
-        """Killed, not shut down: what a crash or an OOM kill does."""
-        if self.process is not None:
-            _stop(self.process, signal.SIGKILL)
 
 
 class PostgreSQL:
@@ -234,7 +210,7 @@ class Stack:
         (self.directory / "nginx").mkdir()
         (self.directory / "metrics").mkdir()
         self.postgres = PostgreSQL(self.directory / "pg")
-        self.redis = Redis(self.directory / "redis")
+        self.redis = OwnRedis(self.directory / "redis")
         self.env = server_env(
             DATABASE_URL=self.postgres.url,
             REDIS_URL=self.redis.url,

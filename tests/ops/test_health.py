@@ -49,10 +49,9 @@ async def test_readyz_fails_when_redis_is_unreachable_and_names_no_address(setti
 
 
 async def test_readyz_fails_when_the_database_is_unreachable(settings, live_hub):
-    from tests.services import on_postgresql
+    from tests.services import require_postgresql
 
-    if not on_postgresql():
-        pytest.skip("the PostgreSQL check; SQLite has no server to lose")
+    require_postgresql("the PostgreSQL check; SQLite has no server to lose")
     port = free_port()
     settings.DATABASES = {"default": {**settings.DATABASES["default"], "PORT": port}}
     status, _headers, body = await get("/readyz")
