@@ -40,6 +40,8 @@ PRIVATE = {
     "agora:control_close": FACILITATORS,
     "agora:open_session": FACILITATORS,
     "agora:registrations_csv": FACILITATORS,
+    "agora:import": ORGANISERS,
+    "agora:checklist_dismiss": FACILITATORS,
     "agora:hand": PARTICIPANTS,
     "deliberation:accept": FACILITATORS,
     "deliberation:reject": FACILITATORS,
@@ -174,6 +176,8 @@ def kwargs_for(name: str, route: Route, world) -> dict:
             values[key] = world["clause"].section_id
         elif key == "user_id":
             values[key] = world["member"].pk
+        elif key == "manifesto_slug":
+            values[key] = world["manifesto"].slug
         elif key == "code":
             values[key] = world["session"].code
         else:
