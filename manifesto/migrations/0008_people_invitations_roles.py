@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 ('role', models.CharField(max_length=32, verbose_name='rôle')),
                 ('targets', models.JSONField(blank=True, default=list, verbose_name='cibles')),
                 ('action', models.CharField(choices=[('granted', 'Rôle donné'), ('revoked', 'Rôle retiré')], max_length=16, verbose_name='action')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='le')),
+                ('at', models.DateTimeField(auto_now_add=True, verbose_name='date')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('invitation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='role_changes', to='manifesto.invitation')),
                 ('manifesto', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='role_changes', to='manifesto.manifesto')),

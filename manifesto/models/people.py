@@ -108,7 +108,7 @@ class RoleChange(models.Model):
     invitation = models.ForeignKey(
         Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="role_changes"
     )
-    at = models.DateTimeField(_("le"), auto_now_add=True)
+    at = models.DateTimeField(_("date"), auto_now_add=True)
 
     class Meta:
         ordering = ["-at", "-id"]
