@@ -89,7 +89,10 @@ def agenda(request):
     now = timezone.now()
     departements = selectors.agenda_departements()
     filters = AgendaFilterForm(request.GET or None, departements=departements)
-    chosen = filters.cleaned_data if filters.is_valid() else {}
+    chosen = {}
+    if filters.is_bound:
+        filters.is_valid()
+        chosen = filters.cleaned_data  # the valid filters apply; an invalid one is said on the form and ignored
     when = chosen.get("quand", "")
     agoras = selectors.agenda_agoras(departement=chosen.get("departement", ""),
                                      date_from=chosen.get("du"), date_to=chosen.get("au"))
