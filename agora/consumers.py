@@ -18,6 +18,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import trans_real
 from django.utils.translation import gettext as _
 
 from agora import hub as live_hub
@@ -169,9 +170,23 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             return None
 
     def _language(self) -> str:
+        """The page's language, chosen as LocaleMiddleware chose it: the language cookie, else the
+        browser's Accept-Language, else the site's. Replies, errors and the snapshot's labels are
+        in it (an English page asked by its browser must not get French on its socket)."""
         cookies = self.scope.get("cookies") or {}
         wanted = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
-        return wanted if wanted in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        if wanted in dict(settings.LANGUAGES):
+            return wanted
+        headers = dict(self.scope.get("headers") or [])
+        accept = headers.get(b"accept-language", b"").decode("latin-1")
+        for code, _quality in trans_real.parse_accept_lang_header(accept[:500]):
+            if code == "*":
+                break
+            try:
+                return translation.get_supported_language_variant(code)
+            except LookupError:
+                continue
+        return settings.LANGUAGE_CODE
 
     # ------------------------------------------------------------------ outgoing
 

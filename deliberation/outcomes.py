@@ -141,6 +141,18 @@ def answer(amendment: Amendment, *, public: bool = True) -> str:
     return _("non retenu par l'agora — %(reason)s") % {"reason": reason} if reason else pgettext("outcome", "non retenu par l'agora")
 
 
+def answer_parts(amendment: Amendment, *, public: bool = True) -> dict:
+    """What `answer` says, as data: `deferred` (pending, postponed by the collective), the
+    article its words went into, the amendment it joined, and the public reason."""
+    hidden = amendment.state == AmendmentState.HIDDEN
+    return {
+        "deferred": amendment.outcome == Outcome.PENDING and amendment.deferred_at is not None,
+        "outcome_clause_number": amendment.outcome_clause.number if amendment.outcome_clause_id else None,
+        "outcome_related_number": amendment.outcome_related.number if amendment.outcome_related_id else None,
+        "outcome_reason": "" if (hidden and public) else amendment.outcome_reason,
+    }
+
+
 def is_answered(amendment: Amendment) -> bool:
     """Answered for good: by the collective, or by the room in room mode."""
     return amendment.outcome_final

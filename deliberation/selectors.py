@@ -131,6 +131,9 @@ def public_data(amendment: Amendment) -> dict:
         "outcome": amendment.outcome,
         "outcome_final": amendment.outcome_final,
         "answer": in_site_language(outcomes.answer(amendment)),
+        # What `answer` is made of, so that each page says it in its own language (an event is
+        # broadcast once to readers of every language): the article, the other amendment, the reason.
+        **outcomes.answer_parts(amendment),
     }
 
 

@@ -15,6 +15,41 @@ def abstentions(count) -> str:
     return ngettext("%(count)d abstention", "%(count)d abstentions", 1 if count == 0 else count) % {"count": count}
 
 
+def _outcome_words() -> dict:
+    number = {"number": "%s"}
+    return {
+        "pending": pgettext("outcome", "en attente"),
+        "deferred": _("en attente — reporté par le collectif de rédaction"),
+        "integrated": pgettext("outcome", "intégré"),
+        "integratedAt": _("intégré — article %(number)s") % number,
+        "integrated_modified": pgettext("outcome", "intégré modifié"),
+        "integrated_modifiedAt": _("intégré modifié — voir article %(number)s") % number,
+        "merged": pgettext("outcome", "fusionné"),
+        "mergedWith": _("fusionné avec n° %(number)s") % number,
+        "duplicate": pgettext("outcome", "doublon"),
+        "duplicateOf": _("doublon de n° %(number)s") % number,
+        "set_aside": pgettext("outcome", "écarté"),
+        "set_asideBecause": _("écarté — %(reason)s") % {"reason": "%s"},
+        "not_retained": pgettext("outcome", "non retenu par l'agora"),
+        "not_retainedBecause": _("non retenu par l'agora — %(reason)s") % {"reason": "%s"},
+    }
+
+
+def answer_of(data: dict) -> str:
+    """An amendment's answer from its payload (selectors.public_data), in the active language: the
+    payload's `answer` is in the site's language. static/js/live.js (answerText) says the same."""
+    words, code = _outcome_words(), data.get("outcome")
+    if code == "pending" and data.get("deferred"):
+        return words["deferred"]
+    if code in ("integrated", "integrated_modified") and data.get("outcome_clause_number") is not None:
+        return words[code + "At"].replace("%s", str(data["outcome_clause_number"]))
+    if code in ("merged", "duplicate") and data.get("outcome_related_number") is not None:
+        return words["mergedWith" if code == "merged" else "duplicateOf"].replace("%s", str(data["outcome_related_number"]))
+    if code in ("set_aside", "not_retained") and data.get("outcome_reason"):
+        return words[code + "Because"].replace("%s", data["outcome_reason"])
+    return words.get(code) or data.get("answer", "")
+
+
 def js_words(agora=None) -> dict:
     """The words, and whether the agora's manifesto is in collective mode (the labels of moderation
     change: a facilitator retains an amendment for the collective rather than adopting it; the notes
@@ -94,6 +129,9 @@ def _common_words() -> dict:
         "merged_note": _("Fusionné avec les modifications faites entre-temps."),
         "retained": _("Retenu par l'agora"),
         "answer": _("Suite donnée : %s"),
+        # The answer in this page's language, from the amendment's outcome code and its parts
+        # (an event's `answer` is in the site's language): %s is the number or the reason.
+        "outcomes": _outcome_words(),
         "draftTitle": _("Votre proposition n'a pas été déposée"),
         "draftWaiting": _("Votre proposition attend la réponse du serveur…"),
         "draftKept": _("Votre texte est gardé ici, et reviendra dans le formulaire à la prochaine phase de propositions."),

@@ -161,7 +161,11 @@ AMENDMENT = {
     # | not_retained; final when given by the collective (or the room in room mode); answer: in words.
     "outcome": str,
     "outcome_final": bool,
-    "answer": str,
+    "answer": str,  # in the site's language; a page says it in its own from the four fields below
+    "deferred": bool,  # pending, postponed by the collective
+    "outcome_clause_number": (int, NONE),  # the article its words went into
+    "outcome_related_number": (int, NONE),  # the amendment it was merged with or is a duplicate of
+    "outcome_reason": str,  # why it was set aside or not retained ("" for a hidden one)
 }
 # An agora's position in collective mode (deliberation.outcomes.position_data). tally: {"pour",
 # "contre", "abstention", "by_family": {family: SUPPORT_TOTALS}, "by_territory": {territory: SUPPORT_TOTALS}},

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
 
-from deliberation.words import js_words
+from deliberation.words import answer_of, js_words
 
 register = template.Library()
 
@@ -73,6 +73,7 @@ def projected_amendment(session):
     shown["items"] = items
     shown["family_labels"] = {**{code: str(label) for code, label in labels.items()}, "": _("Non précisée")}
     shown["join_small"] = bool(projection and projection.join_small)
+    shown["outcome_words"] = js_words()["outcomes"]  # projector.js says an answer in the page's language
     return shown
 
 
@@ -113,7 +114,8 @@ def decision_headline(data: dict) -> str:
         return _("Rejeté — %(reason)s") % {"reason": reason} if reason else _("Rejeté")
     if state == "open":
         return ""
-    return data["answer"][:1].upper() + data["answer"][1:]
+    answer = answer_of(data)  # in the page's language; data["answer"] is the site's
+    return answer[:1].upper() + answer[1:]
 
 
 def _bar(counts: dict) -> dict:

@@ -508,7 +508,7 @@
     var note = positionNote(a);
     if (note) { children.push(el("p", { className: "position", "data-position": "", text: note })); }
     if (a.outcome && (a.outcome !== "pending" || a.state !== "open") && a.state !== "withdrawn") {
-      children.push(el("p", { className: "outcome outcome-" + a.outcome, "data-outcome": a.outcome, text: w("answer", a.answer) }));
+      children.push(el("p", { className: "outcome outcome-" + a.outcome, "data-outcome": a.outcome, text: w("answer", Live.answerText(a, WORDS.outcomes)) }));
     }
     children.push(el("p", { className: "totals", "data-totals": "", text: w("totals", totals.pour, totals.contre, totals.abstention) }));
     children.push(familyLine(a.by_family));

@@ -232,8 +232,29 @@
     reconnectTimer = setTimeout(connect, base * (0.5 + Math.random()));
   }
 
+  // An amendment's answer (suite donnée) in this page's language, from its outcome code and
+  // parts and the page's words (deliberation/words.py: outcomes); an event's `answer` is in the
+  // site's language and is only the fallback for a code the page does not know.
+  function answerText(a, o) {
+    o = o || {};
+    var code = a.outcome, text;
+    if (code === "pending" && a.deferred) return o.deferred || a.answer;
+    if ((code === "integrated" || code === "integrated_modified") && a.outcome_clause_number != null) {
+      text = o[code + "At"]; return text ? text.replace("%s", a.outcome_clause_number) : a.answer;
+    }
+    if ((code === "merged" || code === "duplicate") && a.outcome_related_number != null) {
+      text = o[code === "merged" ? "mergedWith" : "duplicateOf"];
+      return text ? text.replace("%s", a.outcome_related_number) : a.answer;
+    }
+    if ((code === "set_aside" || code === "not_retained") && a.outcome_reason) {
+      text = o[code + "Because"]; return text ? text.replace("%s", a.outcome_reason) : a.answer;
+    }
+    return o[code] || a.answer || "";
+  }
+
   var Live = {
     state: "connecting",
+    answerText: answerText,
     on: function (type, handler) { (handlers[type] = handlers[type] || []).push(handler); return Live; },
     onSnapshot: function (handler) { snapshotHandlers.push(handler); return Live; },
     onState: function (handler) { stateHandlers.push(handler); return Live; },

@@ -15,6 +15,8 @@
   var Live = window.Live;
   var labelsNode = document.getElementById("family-labels");
   var familyLabels = labelsNode ? JSON.parse(labelsNode.textContent) : {};
+  var outcomeNode = document.getElementById("outcome-words");
+  var outcomeWords = outcomeNode ? JSON.parse(outcomeNode.textContent) : {};
   var SVG = "http://www.w3.org/2000/svg";
   var article = document.querySelector("[data-projector-article]");
   var stage = document.querySelector("[data-projector-stage]");
@@ -132,7 +134,8 @@
       return a.decision_reason ? fmt(d.wordRejected, { reason: a.decision_reason }) : d.wordRejectedPlain;
     }
     if (a.state === "open") return "";
-    return a.answer ? a.answer.charAt(0).toUpperCase() + a.answer.slice(1) : "";
+    var answer = Live.answerText(a, outcomeWords); // in the page's language (the frame's `answer` is the site's)
+    return answer ? answer.charAt(0).toUpperCase() + answer.slice(1) : "";
   }
 
   function field(tag, cls, attr) { var n = make(tag, cls); n.setAttribute(attr, ""); return n; }

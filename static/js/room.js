@@ -139,7 +139,8 @@
 
   Live.onSnapshot(function (data) {
     var s = data.session;
-    (s.phases || []).forEach(function (p) { phaseLabels[p.value] = p.label; });
+    // The page's own labels win: the snapshot's are in the socket's language, which may not be the page's.
+    (s.phases || []).forEach(function (p) { if (!phaseLabels[p.value]) phaseLabels[p.value] = p.label; });
     showPhase(phaseLabel(s.phase), s.phase);
     showFocus(s.focus_clause);
     showTimer(s.timer_ends_at);
