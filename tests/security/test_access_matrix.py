@@ -85,11 +85,6 @@ PRIVATE = {
     "manifesto:drafting:new_preview": ORGANISERS,
     "manifesto:drafting:import": ORGANISERS,
     "manifesto:drafting:import_preview": ORGANISERS,
-    # Creating a text: superusers and holders of manifesto.add_manifesto (the world's organiser).
-    "manifesto:drafting:new": ORGANISERS,
-    "manifesto:drafting:new_preview": ORGANISERS,
-    "manifesto:drafting:import": ORGANISERS,
-    "manifesto:drafting:import_preview": ORGANISERS,
     "contributions:draft": {"collective", "organiser"},
     "contributions:set_aside": {"collective", "organiser"},
     "contributions:link": {"collective", "organiser"},
@@ -148,10 +143,6 @@ def world(db, manifesto, organiser, clause):
     other = make_user("animateur-ailleurs")
     member = make_user("redaction-matrice")
     manifesto.collective.add(member)
-    # The organiser may also start new texts (manifesto/drafting), as an administrator grants it.
-    from django.contrib.auth.models import Permission
-
-    organiser.user_permissions.add(Permission.objects.get(codename="add_manifesto", content_type__app_label="manifesto"))
     # The organiser may also start new texts (manifesto/drafting), as an administrator grants it.
     from django.contrib.auth.models import Permission
 
