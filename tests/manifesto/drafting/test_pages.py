@@ -323,3 +323,22 @@ def test_only_the_texts_organisers_import_into_it(request, who, empty_text):
         assert response.status_code == 403
         assert "Seuls les organisateur·rices de ce manifeste" in text_of(response)
     assert empty_text.clauses.count() == 0
+
+
+# ------------------------------------------------------------------ CSRF
+
+
+@pytest.mark.parametrize("route", ["new", "new_preview", "import", "import_preview"])
+def test_every_drafting_form_refuses_a_post_without_its_csrf_token(superuser, route):
+    """tests/security/test_csrf.py checks every route of the URLconf; this one with real
+    files and a real text, so that the refusal is the CSRF check's and nothing is written."""
+    make_manifesto(organiser=superuser, sections=0, clauses=0, slug="vide")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(superuser)
+    kwargs = {"slug": "vide"} if route.startswith("import") else {}
+    response = client.post(
+        reverse(f"manifesto:drafting:{route}", kwargs=kwargs),
+        {"title": "Sans jeton", "decision_mode": "room", "draft_file": upload("b.docx", docx_bytes()), "action": "confirm"},
+    )
+    assert response.status_code == 403 and b"CSRF" in response.content
+    assert Manifesto.objects.count() == 1 and Clause.history.count() == 0 and pending.KEY not in client.session
