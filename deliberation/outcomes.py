@@ -33,6 +33,15 @@ def decided_by_collective(amendment: Amendment) -> bool:
     return amendment.manifesto.decision_mode == DecisionMode.COLLECTIVE
 
 
+def state_label(amendment: Amendment) -> str:
+    """The amendment's state in words. In collective mode a room never adopts: an amendment the
+    collective integrated reads « Intégré par le collectif de rédaction », never « Adopté »
+    (docs/process.md); its agora's part is its position."""
+    if decided_by_collective(amendment) and amendment.state == AmendmentState.ACCEPTED:
+        return _("Intégré par le collectif de rédaction")
+    return str(amendment.get_state_display())
+
+
 def give_outcome(
     amendment: Amendment,
     *,

@@ -84,6 +84,9 @@ def amendment_detail(request, pk):
         "reopenable": [state.value for state in services.REOPENABLE],
         # The reason for hiding is for its author and the moderators.
         "public_outcome": not (is_moderator or permissions.is_author(actor, amendment)),
+        # Collective mode: the room's part is the agora's position, never a decision on the text.
+        "collective": outcomes.decided_by_collective(amendment),
+        "position_notes": [outcomes.position_note(p) for p in amendment.positions.select_related("agora")],
     }
     return render(request, "deliberation/amendment_detail.html", context)
 

@@ -85,6 +85,24 @@ def participants_by_family(agora: Agora) -> list[tuple[str, int]]:
 class ReportRow:
     amendment: Amendment
     position: AgoraPosition | None
+    collective: bool = False  # the manifesto is decided by its editorial collective
+
+    @property
+    def agora_decision(self) -> str:
+        """What the agora decided: its position; in room mode the room's decision (the amendment's
+        state). In collective mode an amendment without a position was not decided by the agora,
+        whatever the collective made of it since."""
+        if self.position is not None:
+            return str(self.position.get_position_display())
+        if self.collective:
+            return _("pas de position de l'agora")
+        return str(self.amendment.get_state_display())
+
+    @property
+    def voices(self) -> int:
+        """The voices in the position's frozen tally (0 without a position)."""
+        tally = self.position.tally if self.position is not None else {}
+        return sum(int(tally.get(key) or 0) for key in ("pour", "contre", "abstention"))
 
 
 def agora_report(agora: Agora, viewer) -> dict:
@@ -96,7 +114,7 @@ def agora_report(agora: Agora, viewer) -> dict:
     rows = []
     for amendment in amendments:
         own = [p for p in amendment.positions.all() if p.agora_id == agora.pk]
-        rows.append(ReportRow(amendment=amendment, position=own[0] if own else None))
+        rows.append(ReportRow(amendment=amendment, position=own[0] if own else None, collective=agora.manifesto.decided_by_collective))
     counts = agora_counts(agora)
     participants = participants_by_family(agora)
     return {

@@ -8,6 +8,14 @@ register = template.Library()
 
 
 @register.filter
+def state_label(amendment) -> str:
+    """The amendment's state in words, never « Adopté » in collective mode (outcomes.state_label)."""
+    from deliberation import outcomes
+
+    return outcomes.state_label(amendment)
+
+
+@register.filter
 def abstentions(count) -> str:
     """ "1 abstention", "2 abstentions" (deliberation.words.abstentions)."""
     from deliberation.words import abstentions as words

@@ -292,7 +292,7 @@ def test_accept_applies_the_text_with_attribution(as_participant, as_facilitator
     assert clause.revision == 2
     assert not acceptance.merged
     last = clause.history.first()
-    assert last.history_change_reason == "Amendement n° 1 de Amina (Agora de Lille) adopté"
+    assert last.history_change_reason == "Amendement n° 1 d'Amina (Agora de Lille) adopté"
     assert last.history_user == facilitator
     amendment.refresh_from_db()
     assert amendment.state == AmendmentState.ACCEPTED
@@ -446,7 +446,7 @@ def test_merge_several_into_a_compromise(as_participant, other_participant, as_f
     clause.refresh_from_db()
     assert clause.text == "Version A et B."
     # Credit where due: every merged amendment and its author, not the facilitator who wrote the compromise.
-    assert clause.history.first().history_change_reason == "Compromis n° 3 des amendements n° 1 de Amina et n° 2 de Dominique (Agora de Lille) adopté"
+    assert clause.history.first().history_change_reason == "Compromis n° 3 des amendements n° 1 d'Amina et n° 2 de Dominique (Agora de Lille) adopté"
 
 
 def test_merge_refuses_amendments_on_different_clauses(as_participant, as_facilitator, live_session, manifesto):

@@ -59,7 +59,7 @@ def test_accept_credited_to_a_long_agora_title_fits(as_participant, as_facilitat
     services.accept_amendment(actor=as_facilitator, amendment=amendment)
     clause.refresh_from_db()
     reason = clause.history.first().history_change_reason
-    assert len(reason) == MAX_REASON_LENGTH and reason.startswith("Amendement n° 1 de Amina (Agora régionale") and reason.endswith("…")
+    assert len(reason) == MAX_REASON_LENGTH and reason.startswith("Amendement n° 1 d'Amina (Agora régionale") and reason.endswith("…")
 
 
 def test_track_keeps_short_reasons_and_names_signed_in_users_only(facilitator):

@@ -131,7 +131,7 @@ def test_propose_on_a_phone_see_support_accept_and_the_text_changes_everywhere(s
         "SELECT history_change_reason, text FROM manifesto_historicalclause WHERE id = %s ORDER BY history_id DESC LIMIT 1",
         [data["clause"]],
     )
-    assert reason == "Amendement n° 1 de Amina (Agora de Grenoble) adopté"
+    assert reason == "Amendement n° 1 d'Amina (Agora de Grenoble) adopté"
     assert text == new_text
 
 

@@ -55,7 +55,7 @@ def test_undo_within_the_window_restores_the_text_and_reopens(live_session, part
     assert amendment.applied_clause_id is None and amendment.decided_at is None
     # History credits the amendment (author and agora) on the clause and on the amendment.
     reason = clause.history.latest("history_date").history_change_reason
-    assert reason.startswith("Adoption annulée : Amendement n° 1 de Amina")
+    assert reason.startswith("Adoption annulée : Amendement n° 1 d'Amina")
     assert amendment.history.latest("history_date").history_change_reason.startswith("Adoption annulée")
     types = [e.type for e in journal_events(manifesto, after=seq)]
     assert types == ["clause.changed", "amendment.acceptance_undone"]
