@@ -17,6 +17,7 @@ from manifesto.drafting import services
 from manifesto.drafting.forms import DECISION_MODES, DraftForm, NewTextForm
 from manifesto.drafting.structure import summary
 from manifesto.errors import PermissionDenied, ServiceError
+from manifesto.models import Stage
 from manifesto.views import organiser_only
 
 
@@ -129,7 +130,11 @@ def new_preview(request):
         "draft": kept.draft_of(pending),
         "fields": fields,
         "mode_label": dict((value, label) for value, label, _help in DECISION_MODES)[fields["decision_mode"]],
-        "stage_plan": [(stages.STAGES[kind], dates) for kind, dates in (_plan_of(fields) or {}).items()],
+        # Said as the stages page says planned dates ("prévue du … au …"), from unsaved stages.
+        "stage_plan": [
+            (stages.STAGES[kind], stages.dates(Stage(kind=kind, planned_opens_on=opens, planned_closes_on=closes)))
+            for kind, (opens, closes) in (_plan_of(fields) or {}).items()
+        ],
         "back_url": reverse("manifesto:drafting:new") + "?reprendre=1",
     }
     return render(request, "manifesto/drafting/preview.html", context)
