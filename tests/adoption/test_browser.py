@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.server import ROOT, daphne, free_port, manage, server_env
+from tests.server import ROOT, daphne, free_port, live_server_env, manage
 from tests.services import CHROMIUM_ARGS, chromium_path
 from tests.signatures.test_browser import Sink, body, wait_for_mail
 
@@ -40,7 +40,7 @@ def server():
     controller.start()
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
-        env = server_env(
+        env = live_server_env(
             SQLITE_PATH=str(Path(tmp) / "e2e.sqlite3"),
             EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
             EMAIL_HOST="127.0.0.1",

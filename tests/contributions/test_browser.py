@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.server import ROOT, daphne, manage, server_env
+from tests.server import ROOT, daphne, live_server_env, manage
 from tests.services import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -36,7 +36,7 @@ XSS = '<img src=x onerror="window.pwned=1">'
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     database = tmp_path_factory.mktemp("contributions") / "db.sqlite3"
-    env = server_env(SQLITE_PATH=str(database))
+    env = live_server_env(SQLITE_PATH=str(database))
     manage("migrate", "--no-input", env=env)
     output = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "shell", "-c", SETUP], env=env, cwd=ROOT, check=True, capture_output=True, text=True

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.server import ROOT, daphne, manage, server_env
+from tests.server import ROOT, daphne, live_server_env, manage
 from tests.services import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -38,7 +38,7 @@ print(json.dumps({"amendment": amendment.pk, "number": amendment.number, "clause
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     database = tmp_path_factory.mktemp("bureau") / "db.sqlite3"
-    env = server_env(SQLITE_PATH=str(database))
+    env = live_server_env(SQLITE_PATH=str(database))
     manage("migrate", "--no-input", env=env)
     output = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "shell", "-c", SETUP], env=env, cwd=ROOT, check=True, capture_output=True, text=True
