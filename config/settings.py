@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "manifesto.refusals.ExplainMethodRefusal",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page (docs/people.md).
@@ -290,6 +291,7 @@ SIGNATURE_MAX_EMAILS = env_int("SIGNATURE_MAX_EMAILS", 5, minimum=1)
 # Invitations to a role on a text (docs/people.md): days a link stays valid, emails per invitation at most.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14, minimum=1)
 INVITATION_MAX_EMAILS = env_int("INVITATION_MAX_EMAILS", 5, minimum=1)
+INVITATION_RETENTION_DAYS = env_int("INVITATION_RETENTION_DAYS", 30, minimum=1)
 SIGNATURE_RATE_LIMIT = env_int("SIGNATURE_RATE_LIMIT", 20, minimum=1)
 SIGNATURE_RATE_WINDOW_SECONDS = env_int("SIGNATURE_RATE_WINDOW_SECONDS", 3600, minimum=1)
 # The open read-only API (/api/v1/): requests per address and window (docs/api.md).

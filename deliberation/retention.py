@@ -23,6 +23,7 @@ class RetentionReport:
     registrations_deleted: int
     participants_erased: int
     voter_rolls_deleted: int = 0
+    invitations_deleted: int = 0
 
     def lines(self) -> list[str]:
         return [
@@ -31,6 +32,7 @@ class RetentionReport:
             f"agora registrations deleted: {self.registrations_deleted}",
             f"live-session participants erased: {self.participants_erased}",
             f"adoption-vote voters deleted: {self.voter_rolls_deleted}",
+            f"closed invitations deleted: {self.invitations_deleted}",
         ]
 
 
@@ -50,8 +52,12 @@ def apply_retention(*, now=None) -> RetentionReport:
     from deliberation.adoption.services import delete_expired_rolls
 
     voters = delete_expired_rolls(now=now)
+    from manifesto.people.services import delete_closed_invitations
+
+    invitations = delete_closed_invitations(now=now)
     return RetentionReport(
         voter_rolls_deleted=voters,
+        invitations_deleted=invitations,
         signatures_anonymised=signatures.anonymised,
         pending_signatures_deleted=signatures.deleted_pending,
         registrations_deleted=registrations,

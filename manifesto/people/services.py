@@ -390,3 +390,22 @@ def accept_with_new_account(*, token: str, first_name: str, last_name: str, user
     _apply_grants(invitation, user)
     _close(invitation, user)
     return user
+
+
+# ----------------------------------------------------------------------------- retention
+
+
+def delete_closed_invitations(*, now: datetime.datetime | None = None) -> int:
+    """Invitations (an address, the roles offered) are deleted INVITATION_RETENTION_DAYS after they
+    were accepted, withdrawn or expired (docs/privacy.md); the audit (RoleChange) stays without them."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.INVITATION_RETENTION_DAYS)
+    closed = (
+        Q(status=InvitationStatus.ACCEPTED, accepted_at__lte=cutoff)
+        | Q(status=InvitationStatus.REVOKED, revoked_at__lte=cutoff)
+        | Q(status=InvitationStatus.PENDING, expires_at__lte=cutoff)
+    )
+    deleted, _detail = Invitation.objects.filter(closed).delete()
+    return deleted

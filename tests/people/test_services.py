@@ -240,3 +240,16 @@ def test_new_account_needs_a_good_password_and_a_free_username(organiser, manife
                                          password="une phrase longue 2024")
     assert services.invitation_for_token(token).state == "pending"
     assert not manifesto.collective.exists()
+
+
+def test_retention_deletes_closed_invitations_only(organiser, manifesto, settings):
+    from deliberation.retention import apply_retention
+
+    now = timezone.now()
+    old = now - datetime.timedelta(days=settings.INVITATION_RETENTION_DAYS + 1)
+    pending = services.invite(actor=organiser, manifesto=manifesto, email="a@exemple.org", grants=[{"role": "collective"}], send=False)
+    expired = services.invite(actor=organiser, manifesto=manifesto, email="b@exemple.org", grants=[{"role": "collective"}], send=False)
+    Invitation.objects.filter(pk=expired.pk).update(expires_at=old)
+    report = apply_retention(now=now)
+    assert report.invitations_deleted == 1
+    assert list(Invitation.objects.values_list("pk", flat=True)) == [pending.pk]
