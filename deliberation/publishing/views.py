@@ -25,9 +25,13 @@ from deliberation.publishing.pdf import documents
 
 
 def _text(slug: str, number: int | None):
-    manifesto = get_object_or_404(Manifesto, slug=slug)
-    version = get_object_or_404(manifesto.versions, number=number) if number is not None else None
-    return manifesto, version
+    """The manifesto and the version asked; without a number, the text as it stands: once a
+    version is final (proclaimed, open to signature) that is the final version, not a draft."""
+    manifesto = get_object_or_404(Manifesto.objects.select_related("signature_campaign__version"), slug=slug)
+    if number is not None:
+        return manifesto, get_object_or_404(manifesto.versions, number=number)
+    campaign = getattr(manifesto, "signature_campaign", None)
+    return manifesto, campaign.version if campaign is not None else None
 
 
 def _download(body, content_type: str, filename: str, *, inline: bool = False) -> HttpResponse:
