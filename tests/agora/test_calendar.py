@@ -90,3 +90,15 @@ def test_a_full_agora_refuses_registration_with_a_sentence(client, dated_agora):
     with pytest.raises(services.InvalidInput, match="Cette agora est complète"):
         services.register(agora=dated_agora, name="Paul", email="paul@example.org", consent=True)
     assert dated_agora.registrations.count() == 1
+
+
+def test_an_organiser_sets_the_capacity_when_creating_an_agora(client, organiser, manifesto):
+    client.force_login(organiser)
+    client.post("/agoras/nouvelle/", {
+        "manifesto": manifesto.pk, "title": "Agora de Rennes", "starts_at": "2030-12-03T18:00",
+        "ends_at": "2030-12-03T21:00", "venue": "Le Tiers-Lieu, Rennes", "capacity": "25"})
+    assert manifesto.agoras.get(title="Agora de Rennes").capacity == 25
+    page = client.post("/agoras/nouvelle/", {
+        "manifesto": manifesto.pk, "title": "Agora de Vannes", "starts_at": "2030-12-03T18:00",
+        "ends_at": "2030-12-03T21:00", "venue": "Vannes", "capacity": "0"})
+    assert page.status_code == 200 and not manifesto.agoras.filter(title="Agora de Vannes").exists()
