@@ -41,8 +41,8 @@ class RegistrationForm(forms.Form):
 class AgoraForm(forms.Form):
     manifesto = forms.ModelChoiceField(label=_("Manifeste"), queryset=Manifesto.objects.none())
     title = forms.CharField(label=_("Titre"), max_length=200)
-    starts_at = forms.DateTimeField(label=_("Début"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("Fin"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(label=_("Début"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    ends_at = forms.DateTimeField(label=_("Fin"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     departement = forms.CharField(label=_("Département"), max_length=80, required=False)
     region = forms.CharField(label=_("Région"), max_length=80, required=False)
     venue = forms.CharField(label=_("Adresse du lieu"), max_length=300, required=False)

@@ -91,8 +91,8 @@ class CompareForm(forms.Form):
 
 
 class StagePlanForm(forms.Form):
-    opens_on = forms.DateField(label=_("Ouverture prévue"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Clôture prévue"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("Ouverture prévue"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    closes_on = forms.DateField(label=_("Clôture prévue"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self):
         data = super().clean()

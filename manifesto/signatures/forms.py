@@ -171,10 +171,10 @@ class FreezeForm(AccessibleForm):
 class CampaignForm(AccessibleForm):
     version = forms.ModelChoiceField(label=_("Version finale"), queryset=ManifestoVersion.objects.none())
     starts_at = forms.DateTimeField(
-        label=_("Ouverture (facultatif, maintenant par défaut)"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Ouverture (facultatif, maintenant par défaut)"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     ends_at = forms.DateTimeField(
-        label=_("Clôture prévue (facultatif)"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Clôture prévue (facultatif)"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     goal = forms.IntegerField(label=_("Objectif de signatures (facultatif)"), required=False, min_value=1)
 
@@ -186,8 +186,8 @@ class CampaignForm(AccessibleForm):
 class InvalidationForm(AccessibleForm):
     email_domain = forms.CharField(label=_("Domaine d'adresse électronique"), required=False, max_length=200, help_text=_("Par exemple : exemple.com"))
     ip_network = forms.CharField(label=_("Plage d'adresses IP"), required=False, max_length=60, help_text=_("Par exemple : 192.0.2.0/24"))
-    since = forms.DateTimeField(label=_("Signées à partir de"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    until = forms.DateTimeField(label=_("Signées avant"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    since = forms.DateTimeField(label=_("Signées à partir de"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    until = forms.DateTimeField(label=_("Signées avant"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     confirm = forms.BooleanField(label=_("Invalider les signatures correspondantes"), required=False)
 
     def criteria(self) -> dict:
