@@ -267,3 +267,10 @@ def test_the_agenda_links_organisers_to_the_import(client, organiser, manifesto,
     assert import_url(manifesto) in client.get(reverse("agora:agenda")).content.decode()
     client.force_login(outsider)
     assert import_url(manifesto) not in client.get(reverse("agora:agenda")).content.decode()
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(client, organiser, manifesto):
+    client.force_login(organiser)
+    page = upload(client, manifesto, csv_file(row()) + b"#" * bulk.MAX_BYTES)
+    assert "la limite est de 512 Ko" in html.unescape(page.content.decode())
+    assert "reading" not in page.context and Agora.objects.count() == 0
