@@ -30,12 +30,23 @@ def stage_list(request, manifesto, *, forms_by_kind=None, status=200):
     entries = stages.timeline(manifesto)
     forms_by_kind = forms_by_kind or {}
     for entry in entries:
+        entry.open_refusal = _open_refusal(manifesto, entry) if entry.state != "open" else ""
         entry.form = forms_by_kind.get(entry.stage.kind) or StagePlanForm(
             prefix=entry.stage.kind,
             initial={"opens_on": entry.stage.planned_opens_on, "closes_on": entry.stage.planned_closes_on},
         )
     context = {"manifesto": manifesto, "entries": entries, "specs": [stages.STAGES[k] for k in stages.ORDER]}
     return render(request, "manifesto/stages.html", context, status=status)
+
+
+def _open_refusal(manifesto, entry) -> str:
+    """Why the stage cannot be opened now (going back would lose something), or "": a button that
+    can only lead to « Retour en arrière impossible » is not offered (a proclaimed text's stages)."""
+    try:
+        move = stage_services.preview_open(manifesto=manifesto, kind=entry.stage.kind)
+    except ServiceError as error:
+        return error.message
+    return " ".join(move.losses)
 
 
 def _run(request, manifesto, call, done):
