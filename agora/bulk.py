@@ -21,6 +21,7 @@ from manifesto.signatures.territories import DEPARTEMENTS
 MAX_BYTES = 512 * 1024
 MAX_ROWS = 500
 MAX_EMAILS_PER_ROW = 10
+MAX_CAPACITY = 100_000  # seats; also keeps the number inside the database's integer
 
 # Column → the header spellings accepted, compared without accents, case, spaces or punctuation.
 COLUMNS = {
@@ -280,8 +281,11 @@ def _read_row(line: int, cells: list[str], columns: dict[str, int], errors: list
 
     capacity = None
     if values["capacity"]:
-        if values["capacity"].isdigit() and int(values["capacity"]) > 0:
+        if values["capacity"].isdigit() and 0 < int(values["capacity"]) <= MAX_CAPACITY:
             capacity = int(values["capacity"])
+        elif values["capacity"].isdigit() and int(values["capacity"]) > MAX_CAPACITY:
+            error(_("La capacité « %(value)s » dépasse %(limit)s places.")
+                  % {"value": values["capacity"], "limit": f"{MAX_CAPACITY:,}".replace(",", " ")})
         else:
             error(_("La capacité « %(value)s » n'est pas un nombre entier de places supérieur à zéro.")
                   % {"value": values["capacity"]})

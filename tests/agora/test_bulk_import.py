@@ -85,6 +85,7 @@ def test_english_headers_commas_a_bom_and_iso_dates_are_read(manifesto):
     ({"capacity": "0"}, "La capacité « 0 » n'est pas un nombre entier de places supérieur à zéro."),
     ({"capacity": "douze"}, "La capacité « douze »"),
     ({"capacity": "-3"}, "La capacité « -3 »"),
+    ({"capacity": "9999999999"}, "La capacité « 9999999999 » dépasse 100 000 places."),
     ({"start": "14 mars 2030"}, "La date « 14 mars 2030 » (début) n'est pas lisible"),
     ({"start": "14/03/2030"}, "La date « 14/03/2030 » (début) n'est pas lisible"),
     ({"title": "x" * 201}, "La cellule « titre » fait 201 caractères : 200 au plus."),
