@@ -135,6 +135,7 @@ def _common_words() -> dict:
         "draftTitle": _("Votre proposition n'a pas été déposée"),
         "draftWaiting": _("Votre proposition attend la réponse du serveur…"),
         "draftKept": _("Votre texte est gardé ici, et reviendra dans le formulaire à la prochaine phase de propositions."),
+        "draftKeptToCopy": _("Votre texte reste ici pour que vous puissiez le copier : il ne peut plus être déposé dans cette séance."),
         "draftForget": _("Effacer ce brouillon"),
         "pendingSend": _("En attente d'envoi : votre proposition partira au retour du réseau."),
         "proposalsClosed": _("La phase a changé : les propositions sont closes."),

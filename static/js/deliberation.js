@@ -74,6 +74,7 @@
     draftTitle: "Votre proposition n'a pas été déposée",
     draftWaiting: "Votre proposition attend la réponse du serveur…",
     draftKept: "Votre texte est gardé ici, et reviendra dans le formulaire à la prochaine phase de propositions.",
+    draftKeptToCopy: "Votre texte reste ici pour que vous puissiez le copier : il ne peut plus être déposé dans cette séance.",
     draftForget: "Effacer ce brouillon",
     pendingSend: "En attente d'envoi : votre proposition partira au retour du réseau.",
     proposalsClosed: "La phase a changé : les propositions sont closes.",
@@ -175,6 +176,18 @@
     return "";
   }
 
+  // A refusal that only said the form was closed (the phase, the session, the stage): stale once
+  // the form is open again, and said afresh (closedReason) while it stays closed.
+  function isClosedRefusal(d) {
+    return !!d.closedRefusal || ["sessionClosed", "proposalsClosed", "textFrozen", "stageClosed"].some(function (k) { return d.refusal === w(k); });
+  }
+
+  // Whether a closed form can open again in this session: only a phase change can bring it back.
+  function comesBack() {
+    var p = state.proposals || {};
+    return !state.closed && !(p.text_status && p.text_status !== "drafting") && p.stage_allows !== false;
+  }
+
   function liveForm() { return formEl && formEl.querySelector("form[data-propose-form]"); }
 
   function clearForm() {
@@ -182,7 +195,7 @@
     if (form) {
       var d = form.api.current();
       if (d.typed || d.pending) {
-        d.refusal = d.refusal || closedReason();
+        if (!d.refusal) { d.refusal = closedReason(); d.closedRefusal = true; }
         saveDraft(d);
         draft = d;
       }
@@ -196,8 +209,10 @@
     var d = draft;
     var block = el("section", { className: "kept-draft stack", "aria-labelledby": "kept-draft-title", "data-kept-draft": "" }, [
       el("h3", { id: "kept-draft-title", text: w("draftTitle") }),
-      el("p", { className: "errorlist", role: "alert", "data-kept-draft-reason": "", text: d.pending ? w("draftWaiting") : (d.refusal || closedReason()) }),
-      el("p", { text: w("draftKept") }),
+      el("p", { className: "errorlist", role: "alert", "data-kept-draft-reason": "", text: d.pending ? w("draftWaiting") : (isClosedRefusal(d) ? closedReason() || d.refusal : d.refusal || closedReason()) }),
+      // The form comes back only with a new phase of proposals in a session still open with a
+      // text still drafting; otherwise promising it would be false.
+      el("p", { "data-kept-draft-note": "", text: w(comesBack() ? "draftKept" : "draftKeptToCopy") }),
       el("label", { "for": "kept-draft-text", text: w("text") }),
       el("textarea", { id: "kept-draft-text", readonly: "readonly", rows: "5", "data-kept-draft-text": "" }),
       d.justification ? el("label", { "for": "kept-draft-justification", text: w("justification") }) : null,
@@ -247,6 +262,8 @@
       d.id = null;
       d.pending = false;
       d.refusal = message;
+      // Refused because the form was closed (phase, session, stage): stale once it is open again.
+      d.closedRefusal = !!(err && (err.code === "wrong_phase" || err.code === "session_closed" || err.code === "wrong_stage"));
       saveDraft(d);
       var shown = liveForm();
       if (shown) {
@@ -673,6 +690,7 @@
     var d = draft || storedDraft(where.value) || storedDrafts()[0];
     draft = null;
     if (d) {
+      if (isClosedRefusal(d)) { d.refusal = ""; d.closedRefusal = false; saveDraft(d); } // the form is open again
       fill(d);
       if (d.pending && d.id) { sentId = d.id; sending(true); }
     }

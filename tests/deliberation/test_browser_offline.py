@@ -75,11 +75,15 @@ def test_a_proposal_refused_after_going_offline_keeps_its_text_and_says_why(serv
             phone.reload()
             expect(phone.locator("[data-kept-draft-text]")).to_have_value(TYPED, timeout=TIMEOUT)
 
-            # Proposals reopen: the draft is back in the form, with the reason it was refused.
+            # While the phase may come back, the draft promises to come back with it.
+            expect(phone.locator("[data-kept-draft-note]")).to_contain_text("à la prochaine phase de propositions")
+
+            # Proposals reopen: the draft is back in the form, without the reason that no longer
+            # holds (« les propositions sont closes » above an open form would be false).
             fac.click("[data-phase-button=proposals]")
             expect(phone.locator("#live-text")).to_have_value(TYPED, timeout=TIMEOUT)
             expect(phone.locator("#live-justification")).to_have_value(WHY)
-            expect(phone.locator("[data-propose-error]")).to_have_text("La phase a changé : les propositions sont closes.")
+            expect(phone.locator("[data-propose-error]")).to_have_text("")
             expect(phone.locator("[data-kept-draft]")).to_have_count(0)
 
             # Sent again, it is accepted once.
@@ -87,5 +91,14 @@ def test_a_proposal_refused_after_going_offline_keeps_its_text_and_says_why(serv
             expect(phone.locator("[data-amendment-id]")).to_have_count(1, timeout=TIMEOUT)
             expect(phone.locator("[data-propose-error]")).to_have_text("")
             expect(fac.locator("[data-amendment-id]")).to_have_count(1, timeout=TIMEOUT)
+
+            # A draft kept when the session closes promises nothing it cannot keep.
+            phone.fill("#live-text", "Un dernier mot avant la clôture.")
+            fac.goto(re.sub(r"animer/$", "fermer/", fac.url))
+            fac.click("button.danger")
+            expect(phone.locator("[data-kept-draft-reason]")).to_have_text("La séance est close.", timeout=TIMEOUT)
+            note = phone.locator("[data-kept-draft-note]")
+            expect(note).to_contain_text("copier")
+            expect(note).not_to_contain_text("prochaine phase")
         finally:
             browser.close()
