@@ -108,11 +108,45 @@ async def receive(ws, timeout: float = 3.0) -> dict:
             return frame
 
 
-async def nothing_more(ws, timeout: float = 0.3) -> bool:
-    """True when nothing but presence counts arrives within `timeout`."""
-    # receive_nothing, unlike a timed-out receive, does not cancel the application.
-    while not await ws.receive_nothing(timeout=timeout):
-        frame = await ws.receive_json_from()
+MARKER_SECONDS = 3599  # a timer no test sets otherwise
+
+
+async def nothing_before_marker(ws, facilitator) -> None:
+    """Assert that nothing but presence counts reaches `ws` before a later event, the marker.
+
+    The marker (`facilitator`, a socket of the same room, sets the timer) is journaled after
+    everything the test did, so it has the highest seq, and the hub delivers a socket's frames
+    in order: any frame still to come for what the test did arrives before it. An absence is
+    thus seen as soon as the marker arrives, instead of by waiting and hoping it was long enough.
+    """
+    unexpected = [f for f in ws.__dict__.get("stash", []) if f["type"] != "presence.changed"]
+    reply = await command(facilitator, "session.set_timer", {"seconds": MARKER_SECONDS})
+    assert reply["type"] == "ack", reply
+    while True:
+        frame = await ws.receive_json_from(timeout=5)
+        if frame["type"] == "session.timer_changed" and frame["data"]["seconds"] == MARKER_SECONDS:
+            break
         if frame["type"] != "presence.changed":
-            raise AssertionError(f"unexpected frame {frame}")
-    return True
+            unexpected.append(frame)
+    assert unexpected == [], f"frames before the marker: {unexpected}"
+
+
+async def nothing_queued(ws) -> None:
+    """Assert that nothing but presence counts is queued for `ws`: a ping's pong, answered in
+    order after whatever the socket had been sent, comes first."""
+    unexpected = [f for f in ws.__dict__.get("stash", []) if f["type"] != "presence.changed"]
+    await ws.send_json_to({"type": "ping"})
+    while (frame := await ws.receive_json_from(timeout=5))["type"] != "pong":
+        if frame["type"] != "presence.changed":
+            unexpected.append(frame)
+    assert unexpected == [], f"frames before the pong: {unexpected}"
+
+
+async def eventually(condition, timeout: float = 10.0) -> None:
+    """Wait until `condition()` is true, failing after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"not true within {timeout} s")
+        await asyncio.sleep(0.01)

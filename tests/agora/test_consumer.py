@@ -6,7 +6,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from agora.models import CommandReceipt, LiveSession, RaisedHand
-from tests.live import command, communicator, next_of, nothing_more, receive, room, session_cookie
+from tests.live import command, communicator, next_of, nothing_before_marker, receive, room, session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_hub")]
 
@@ -188,9 +188,10 @@ async def test_resume_from_a_seq_replays_exactly_the_missed_events(live_session,
         await command(fac, "session.set_phase", {"phase": "proposals"})
         await command(fac, "session.set_timer", {"seconds": 120})
         await command(fac, "session.set_phase", {"phase": "supports"})
-    async with room(live_session, participant=participant, since=seen, first=None) as ws:
+    async with room(live_session, participant=participant, since=seen, first=None) as ws, \
+            room(live_session, user=facilitator) as fac:
         frames = [await receive(ws) for _ in range(4)]
-        assert await nothing_more(ws)
+        await nothing_before_marker(ws, fac)
     assert [f["type"] for f in frames] == [
         "session.phase_changed", "session.timer_changed", "session.phase_changed", "resumed"]
     assert [f["seq"] for f in frames] == [seen + 1, seen + 2, seen + 3, seen + 3]

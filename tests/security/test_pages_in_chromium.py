@@ -15,8 +15,13 @@ from tests.services import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 MAX_PAGES = 90
-SKIP = re.compile(r"/deconnexion|/logout|\.csv|\.svg|\.pdf|\.odt|\.md$|/admin/.+/(add|delete)/|/i18n/")
+SKIP = re.compile(r"/deconnexion|/logout|\.csv|\.svg|\.pdf|\.odt|\.ics|\.md$|/admin/.+/(add|delete)/|/i18n/")
 INSPECT = "() => [document.querySelectorAll('[data-xss]').length, typeof window.pwned]"
+# A page is inspected once everything that can put content on it has: its deferred scripts
+# have run (page.goto waits for "load"), the live room has applied its snapshot (window.Live,
+# live.js), and the signature counter and the turnout have their socket open and refreshed.
+SETTLED = """() => (!window.Live || window.Live.lastSeq() !== null)
+    && [...document.querySelectorAll('[data-counter-ws], [data-turnout-ws]')].every(box => box.dataset.live === '1')"""
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +71,15 @@ def log_in(page, base, username):
     page.wait_for_load_state()
 
 
+def settle(watch: Watch, path: str) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        watch.page.wait_for_function(SETTLED, timeout=15_000)
+    except PlaywrightTimeout:
+        watch.problems.append(f"{path}: its live content did not arrive within 15 s")
+
+
 def crawl(watch: Watch, base: str, start: list[str]) -> int:
     page, seen, queue = watch.page, set(), list(start)
     while queue and len(seen) < MAX_PAGES:
@@ -78,7 +92,7 @@ def crawl(watch: Watch, base: str, start: list[str]) -> int:
         if response.status == 200 and "text/html" in response.headers.get("content-type", ""):
             csp = response.headers.get("content-security-policy", "")
             assert "script-src 'self'" in csp and "unsafe-inline" not in csp, path
-        page.wait_for_timeout(150)  # deferred scripts and live sockets
+        settle(watch, path)
         watch.inspect(path)
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
             target = urlparse(urljoin(base + path, href))
@@ -114,7 +128,7 @@ def test_the_live_room_on_a_phone_shows_hostile_names_as_text(server, browser):
     page.fill("#id_display_name", "Témoin")
     page.click("main form button[type=submit]")
     page.wait_for_selector("[data-live-state][data-state=online]", timeout=15_000)
-    page.wait_for_timeout(500)  # the snapshot's amendments, queue and comments are rendered
+    settle(watch, "room")  # the snapshot's amendments, queue and comments are rendered
     assert PAYLOADS[0][:30] in page.content() or PAYLOADS[1][:20] in page.inner_text("body")
     watch.inspect("room")
     context.close()
