@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.text import slugify
 
+from manifesto.bounded import BoundedIntegerField, BoundedModelChoiceField
 from manifesto.models import EssFamily, Manifesto
 
 FAMILY_CHOICES = [("", _("— (facultatif)"))] + list(EssFamily.choices)
@@ -38,8 +39,11 @@ class RegistrationForm(forms.Form):
         label=_("J'accepte que ces informations soient utilisées pour organiser l'agora et transmises à son équipe d'animation."))
 
 
+MAX_FACILITATORS = 50
+
+
 class AgoraForm(forms.Form):
-    manifesto = forms.ModelChoiceField(label=_("Manifeste"), queryset=Manifesto.objects.none())
+    manifesto = BoundedModelChoiceField(label=_("Manifeste"), queryset=Manifesto.objects.none())
     title = forms.CharField(label=_("Titre"), max_length=200)
     starts_at = forms.DateTimeField(label=_("Début"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     ends_at = forms.DateTimeField(label=_("Fin"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
@@ -49,8 +53,7 @@ class AgoraForm(forms.Form):
     online_url = forms.URLField(label=_("Lien en ligne"), required=False, assume_scheme="https")
     host_organisation = forms.CharField(label=_("Structure d'accueil"), max_length=200, required=False)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    capacity = forms.IntegerField(label=_("Capacité (nombre de places ; vide : sans limite)"), min_value=1,
-                                  required=False)
+    capacity = BoundedIntegerField(label=_("Capacité (nombre de places ; vide : sans limite)"), required=False)
     facilitators = forms.CharField(
         label=_("Animateur·rices (identifiants ou adresses e-mail, un par ligne)"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}))
@@ -61,6 +64,12 @@ class AgoraForm(forms.Form):
 
     def clean_facilitators(self):
         names = [n.strip() for n in self.cleaned_data["facilitators"].replace(",", "\n").splitlines() if n.strip()]
+        # One query per name, each an email's length at most (SQLite refuses a longer LIKE pattern).
+        if len(names) > MAX_FACILITATORS:
+            raise forms.ValidationError(_("Nommez au plus %(max)d animateur·rices.") % {"max": MAX_FACILITATORS})
+        too_long = [name for name in names if len(name) > 254]
+        if too_long:
+            raise forms.ValidationError(_("Un identifiant ou une adresse compte au plus 254 caractères."))
         users, unknown = [], []
         for name in names:
             user = get_user_model().objects.filter(Q(username=name) | Q(email__iexact=name)).first()

@@ -30,6 +30,7 @@ from agora import bulk, calendar, permissions, phases, registry, selectors, serv
 from agora.charts import agoras_timeline
 from agora.forms import AgendaFilterForm, AgoraForm, AgoraImportForm, JoinForm, OnlineJoinForm, RegistrationForm
 from agora.models import Agora, LiveSession
+from manifesto.bounded import parse_ids, parse_int
 from manifesto.errors import ServiceError, refuse_if_forbidden
 from manifesto.models import Manifesto
 from manifesto.permissions import is_organiser
@@ -270,7 +271,7 @@ def registrations_csv(request, slug):
 @require_POST
 def open_session(request, slug):
     agora = get_object_or_404(Agora, slug=slug)
-    clause_ids = [int(v) for v in request.POST.getlist("clauses") if v.isdigit()]
+    clause_ids = parse_ids(request.POST.getlist("clauses"))
     try:
         session = services.open_session(actor=request.user, agora=agora, clause_ids=clause_ids)
     except services.SessionAlreadyOpen as exc:
@@ -341,7 +342,7 @@ def _control(request, pk, change):
 
 
 def _int_or_none(value):
-    return int(value) if value and value.isdigit() else None
+    return parse_int(value)
 
 
 @login_required
@@ -448,7 +449,10 @@ def _online_control(request, slug, change, done: str):
         messages.success(request, done)
     # Back to the page the organiser clicked on (the agenda or the online page), never off-site.
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # A path of this site only: redirect() reads any other word as a URL name to reverse (a 500).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("agora:online", slug=manifesto.slug)
 

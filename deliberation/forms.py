@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deliberation.models import AmendmentKind, CommentStance, SupportValue
 from deliberation.services import MAX_COMMENT_LENGTH, MAX_JUSTIFICATION_LENGTH, MAX_REASON_LENGTH
+from manifesto.bounded import BoundedIntegerField, BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from manifesto.services import MAX_CLAUSE_LENGTH
 
 
@@ -32,13 +33,13 @@ class ProposeForm(forms.Form):
     # One-time: the same token posted twice files one amendment (services.propose_amendment_once).
     token = forms.CharField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(label=_("Nature"), choices=AmendmentKind.choices, initial=AmendmentKind.MODIFY)
-    clause = forms.ModelChoiceField(
+    clause = BoundedModelChoiceField(
         label=_("Article"),
         queryset=None,
         required=False,
         help_text=_("L'article à modifier ou à supprimer, ou celui après lequel insérer le nouvel article."),
     )
-    section = forms.ModelChoiceField(
+    section = BoundedModelChoiceField(
         label=_("Partie"), queryset=None, required=False, help_text=_("Pour un nouvel article à la fin d'une partie.")
     )
     text = forms.CharField(
@@ -96,7 +97,7 @@ class AcceptForm(forms.Form):
         label=_("Texte fusionné"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=MAX_CLAUSE_LENGTH,
         strip=False,
     )
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    expected_revision = BoundedIntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     resolve = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
 
@@ -105,11 +106,11 @@ class ReasonForm(forms.Form):
 
 
 class DuplicateForm(forms.Form):
-    duplicate_of = forms.IntegerField(label=_("Doublon de l'amendement n°"), min_value=1)
+    duplicate_of = BoundedIntegerField(label=_("Doublon de l'amendement n°"), min_value=1)
 
 
 class MergeForm(forms.Form):
-    amendments = forms.ModelMultipleChoiceField(
+    amendments = BoundedModelMultipleChoiceField(
         label=_("Amendements à fusionner"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     text = forms.CharField(label=_("Texte de compromis"), widget=forms.Textarea(attrs={"rows": 6}), max_length=MAX_CLAUSE_LENGTH)

@@ -16,6 +16,7 @@ from manifesto.errors import PermissionDenied as PermissionRefused
 from manifesto.errors import refuse_if_forbidden
 from deliberation.models import AgoraPosition, Amendment, AmendmentKind, AmendmentState
 from deliberation.permissions import Actor
+from manifesto.bounded import parse_ids, parse_int
 from manifesto.merge import three_way_merge
 from manifesto.models import EssFamily
 
@@ -190,7 +191,8 @@ def _propose_initial(request, session) -> dict:
     kind = request.GET.get("nature", AmendmentKind.MODIFY)
     clause_id = request.GET.get("article") or session.focus_clause_id
     initial = {"kind": kind, "clause": clause_id, "token": forms.new_token()}
-    clause = selectors.clauses_in_scope(session).filter(pk=clause_id).first() if str(clause_id or "").isdigit() else None
+    clause_pk = parse_int(clause_id)
+    clause = selectors.clauses_in_scope(session).filter(pk=clause_pk).first() if clause_pk is not None else None
     if clause is not None:
         initial["clause"] = clause.pk
         if kind == AmendmentKind.MODIFY:
@@ -445,7 +447,7 @@ def show_on_projector(request, session_pk):
     if not permissions.can_moderate_session(actor, session):
         raise Http404
     # One amendment_id, several (side by side), or an empty one (clears the projector).
-    ids = [int(raw) for raw in request.POST.getlist("amendment_id") if raw.isdigit()]
+    ids = parse_ids(request.POST.getlist("amendment_id"))
     try:
         shown = services.show_amendments(actor=actor, session=session, amendment_ids=ids)
     except ServiceError as error:

@@ -1,4 +1,5 @@
-"""Whole numbers read from a URL, a query string or a form, bounded before they reach the database.
+"""Whole numbers (and search words) read from a URL, a query string or a form, bounded before
+they reach the database.
 
 Anyone can type `?theme=9223372036854775808` or post an id of forty digits. SQLite cannot bind a
 Python int past 2^63 - 1 (OverflowError), PostgreSQL's OFFSET and LIMIT refuse it, and Django
@@ -19,6 +20,8 @@ from django.core.exceptions import ValidationError
 
 # The largest integer both databases store (PostgreSQL bigint, SQLite INTEGER): every id fits.
 MAX_DB_INT = 2**63 - 1
+# The largest a PositiveIntegerField holds on PostgreSQL (integer): numbers, revisions, counts.
+MAX_INT = 2**31 - 1
 _INTEGER = re.compile(r"-?[0-9]{1,19}")  # 19 digits hold MAX_DB_INT; more cannot be in range
 
 
@@ -39,6 +42,13 @@ def parse_ids(values) -> list[int]:
     return [value for value in ids if value is not None]
 
 
+def query_text(raw, *, max_length: int = 200) -> str:
+    """Words typed into a filter or a search box (a query string, not a form): without control
+    characters (PostgreSQL refuses a NUL in any text it is given) and at most `max_length` long."""
+    text = raw if isinstance(raw, str) else ""
+    return "".join(char for char in text[: max_length * 2] if char >= " " and char != "\x7f")[:max_length]
+
+
 def truncated(value, length: int = 30) -> str:
     """A value typed by someone, short enough to quote back in a sentence."""
     text = str(value)
@@ -46,9 +56,10 @@ def truncated(value, length: int = 30) -> str:
 
 
 class BoundedIntegerField(forms.IntegerField):
-    """An IntegerField that always has bounds: a database integer unless the form says less."""
+    """An IntegerField that always has bounds: a positive integer a PositiveIntegerField stores,
+    unless the form says less (Django's IntegerField has no bound of its own)."""
 
-    def __init__(self, *, min_value=-MAX_DB_INT - 1, max_value=MAX_DB_INT, **kwargs):
+    def __init__(self, *, min_value=1, max_value=MAX_INT, **kwargs):
         super().__init__(min_value=min_value, max_value=max_value, **kwargs)
 
 

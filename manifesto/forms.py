@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from manifesto.bounded import BoundedIntegerField, BoundedModelChoiceField
 from manifesto.services import MAX_CLAUSE_LENGTH, MAX_REASON_LENGTH, MAX_TITLE_LENGTH
 
 REASON_HELP = _("Facultatif : une phrase qui explique la modification, gardée dans l'historique.")
@@ -34,7 +35,7 @@ class SectionMoveForm(forms.Form):
     position = PositionField()
 
 
-class ClauseChoiceField(forms.ModelChoiceField):
+class ClauseChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, clause) -> str:
         excerpt = clause.text if len(clause.text) <= 60 else clause.text[:59] + "…"
         return _("Après l'article %(number)s — %(excerpt)s") % {"number": clause.number, "excerpt": excerpt}
@@ -56,11 +57,11 @@ class ClauseEditForm(forms.Form):
     text = forms.CharField(label=_("Texte de l'article"), max_length=MAX_CLAUSE_LENGTH, widget=forms.Textarea)
     reason = ReasonField()
     # The revision the editor read: the service refuses the edit if the clause moved on since.
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    expected_revision = BoundedIntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class ClauseMoveForm(forms.Form):
-    section = forms.ModelChoiceField(label=_("Partie"), queryset=None, empty_label=None)
+    section = BoundedModelChoiceField(label=_("Partie"), queryset=None, empty_label=None)
     position = PositionField()
 
     def __init__(self, *args, manifesto, **kwargs):

@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Max, Prefetch
 
 from manifesto import lines, services
+from manifesto.bounded import MAX_INT, parse_int
 from manifesto.diff import render_diffs
 from manifesto.models import Clause, Event, Manifesto, ManifestoVersion, Section
 
@@ -256,9 +257,10 @@ def text_side(*, manifesto: Manifesto, key: str) -> TextSide | None:
     """The version numbered `key`, or the current text for "actuel"; None if unknown."""
     if key == CURRENT:
         return TextSide(key=CURRENT, label="", content=services.snapshot(manifesto))
-    if not key.isdigit():
+    number = parse_int(key, maximum=MAX_INT)
+    if number is None:
         return None
-    version = manifesto.versions.filter(number=int(key)).first()
+    version = manifesto.versions.filter(number=number).first()
     if version is None:
         return None
     return TextSide(key=key, label=version.label, content=version.content, version=version)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manifesto import extensions, forms, page_cache, permissions, provenance, selectors, services, stages
+from manifesto.bounded import MAX_INT, parse_int
 from manifesto.errors import ClauseConflict, PermissionDenied, ServiceError
 from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
 
@@ -178,12 +179,12 @@ def read(request, slug):
 
 def _revision_param(request) -> int | None:
     value = request.GET.get("revision", "")
-    return int(value) if value.isdigit() else None
+    return parse_int(value, maximum=MAX_INT)
 
 
 def _history_variant(request):
     page = request.GET.get("page", "")
-    return page if not page or page.isdigit() else None
+    return page if not page or parse_int(page, maximum=MAX_INT) is not None else None
 
 
 @page_cache.cached_for_visitors("history", _history_variant)
@@ -197,7 +198,7 @@ def history(request, slug):
 def _clause_variant(request, number):
     """(article, page, revision) for ordinary addresses; None (not cached) for anything else."""
     page, revision = request.GET.get("page", ""), request.GET.get("revision", "")
-    if (page and not page.isdigit()) or (revision and not revision.isdigit()):
+    if (page and parse_int(page, maximum=MAX_INT) is None) or (revision and parse_int(revision, maximum=MAX_INT) is None):
         return None
     return (number, page, revision)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from manifesto.bounded import parse_int
 from manifesto.signatures.validation import clean_email
 
 MAX_ROWS = 20_000
@@ -65,9 +66,10 @@ def _weight(value: str) -> int:
     value = (value or "").strip()
     if not value:
         return 1
-    if not value.isdigit() or not 1 <= int(value) <= MAX_WEIGHT:
+    weight = parse_int(value, maximum=MAX_WEIGHT)
+    if weight is None:
         raise ValidationError(_("le nombre de voix « %(value)s » doit être un entier entre 1 et %(max)d.") % {"value": value[:20], "max": MAX_WEIGHT})
-    return int(value)
+    return weight
 
 
 def _columns(header: list[str]) -> dict[str, int]:

@@ -18,6 +18,7 @@ from deliberation.permissions import Actor
 from deliberation.publishing import charts as publishing_charts
 from manifesto import permissions as manifesto_permissions
 from manifesto import services as text_services
+from manifesto.bounded import parse_int
 from manifesto.extensions import manifesto_panel
 from manifesto.models import Event, Manifesto
 
@@ -49,10 +50,10 @@ def progress(request, slug):
     """The progress of answers per agora; `?depuis=<seq>` answers {"changed": false} when no
     amendment event was journaled since, so the page's script polls cheaply."""
     manifesto = get_object_or_404(Manifesto, slug=slug)
-    after = request.GET.get("depuis", "")
-    if after.isdigit():
+    after = parse_int(request.GET.get("depuis"), minimum=0)
+    if after is not None:
         last_seq = Manifesto.objects.values_list("last_seq", flat=True).get(pk=manifesto.pk)
-        if not Event.objects.filter(manifesto=manifesto, seq__gt=int(after), type__in=PROGRESS_EVENTS).exists():
+        if not Event.objects.filter(manifesto=manifesto, seq__gt=after, type__in=PROGRESS_EVENTS).exists():
             return JsonResponse({"seq": last_seq, "changed": False})
     return JsonResponse({**selectors.progress_data(manifesto), "changed": True})
 

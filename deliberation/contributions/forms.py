@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.contributions import services
+from manifesto.bounded import BoundedIntegerField
 from manifesto.models import EssFamily
 from manifesto.signatures.territories import TERRITORY_CHOICES
 
@@ -69,11 +70,11 @@ class ReasonForm(forms.Form):
 
 
 class DuplicateForm(forms.Form):
-    number = forms.IntegerField(label=_("Doublon de la contribution n°"), min_value=1)
+    number = BoundedIntegerField(label=_("Doublon de la contribution n°"), min_value=1)
 
 
 class LinkForm(forms.Form):
-    clause = forms.IntegerField(label=_("Reprise dans l'article n°"), min_value=1)
+    clause = BoundedIntegerField(label=_("Reprise dans l'article n°"), min_value=1)
 
 
 class DraftForm(forms.Form):
@@ -83,7 +84,7 @@ class DraftForm(forms.Form):
     clause = forms.TypedChoiceField(label=_("Article à réécrire"), required=False, coerce=int, empty_value=None)
     section = forms.TypedChoiceField(label=_("Ou partie où écrire un nouvel article"), required=False, coerce=int, empty_value=None)
     text = forms.CharField(label=_("Texte de l'article"), widget=forms.Textarea(attrs={"rows": 6}))
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_revision = BoundedIntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, manifesto, contributions, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from deliberation.contributions import forms, permissions, selectors, services
 from deliberation.contributions.models import Contribution, ContributionState, Contributor
 from deliberation.contributions.permissions import ContributionActor
 from manifesto import stages
+from manifesto.bounded import MAX_INT, parse_int, query_text
 from manifesto.errors import ClauseConflict, InvalidToken, ServiceError
 from manifesto.models import EssFamily, Manifesto
 from manifesto.signatures.views import client_ip
@@ -84,11 +85,11 @@ def contribution_list(request, slug):
     is_moderator = actor.signed_in and permissions.is_editor(actor.user, manifesto)
     sort = request.GET.get("tri", "support")
     filters = selectors.Filters(
-        theme=request.GET.get("theme", ""),
-        agora=request.GET.get("agora", ""),
-        family=request.GET.get("famille", ""),
-        territory=request.GET.get("territoire", ""),
-        query=request.GET.get("q", ""),
+        theme=query_text(request.GET.get("theme"), max_length=20),
+        agora=query_text(request.GET.get("agora")),
+        family=query_text(request.GET.get("famille"), max_length=40),
+        territory=query_text(request.GET.get("territoire"), max_length=40),
+        query=query_text(request.GET.get("q")),
         sort=sort if sort in selectors.SORTS else "support",
         include_hidden=is_moderator,
     )
@@ -342,7 +343,7 @@ def draft(request, slug):
     public = list(
         Contribution.objects.filter(manifesto=manifesto, state=ContributionState.PUBLISHED).select_related("section").order_by("number")
     )
-    rewrite = manifesto.clauses.filter(number=request.GET.get("article") or 0).first()
+    rewrite = manifesto.clauses.filter(number=parse_int(request.GET.get("article"), maximum=MAX_INT, default=0)).first()
     initial = {"contributions": request.GET.getlist("contribution")}
     if rewrite is not None:
         initial.update(clause=rewrite.number, text=rewrite.text, expected_revision=rewrite.revision)

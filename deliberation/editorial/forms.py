@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from manifesto.bounded import parse_int
+from manifesto.bounded import BoundedIntegerField, parse_int
 from manifesto.services import MAX_CLAUSE_LENGTH
 
 from deliberation.editorial.services import MAX_REASON_LENGTH
@@ -47,4 +47,4 @@ class WordingForm(ActionForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Laissez vide pour supprimer l'article."),
     )
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    expected_revision = BoundedIntegerField(widget=forms.HiddenInput, required=False, min_value=1)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from deliberation.editorial import forms, live, selectors, services
 from deliberation.errors import AmendmentConflict, ClauseConflict, PermissionDenied, ServiceError
+from manifesto.bounded import parse_int
 from manifesto.models import EssFamily, Manifesto
 from manifesto.permissions import is_collective_member
 
@@ -88,10 +89,7 @@ def desk(request, manifesto):
 @members_only
 def journal(request, manifesto):
     """What changed on the desk since `since`: the journal's new seq and a sentence per event."""
-    try:
-        since = max(0, int(request.GET.get("since", "0")))
-    except ValueError:
-        since = 0
+    since = parse_int(request.GET.get("since"), minimum=0, default=0)
     return JsonResponse(live.changes_since(manifesto, since=since))
 
 

@@ -16,6 +16,7 @@ from deliberation.adoption.models import AdoptionVote
 from deliberation.publishing import charts
 from deliberation.publishing.pdf import room
 from manifesto import services as text_services
+from manifesto.bounded import MAX_INT, parse_int
 from manifesto.models import Manifesto
 from manifesto.signatures import charts as signature_charts
 from manifesto.signatures import selectors as signature_selectors
@@ -133,13 +134,13 @@ def booklet_pdf(request, slug):
     session = None
     session_id = request.GET.get("seance", "")
     if session_id:
-        if not session_id.isdigit():
+        if parse_int(session_id) is None:
             raise Http404(_("Cette séance n'existe pas dans cette agora."))
-        session = get_object_or_404(agora.sessions, pk=int(session_id))
+        session = get_object_or_404(agora.sessions, pk=parse_int(session_id))
     article = request.GET.get("article", "")
-    if article and not article.isdigit():
+    clause_number = parse_int(article, maximum=MAX_INT) if article else None
+    if article and clause_number is None:
         raise Http404(_("Cet article n'existe pas."))
-    clause_number = int(article) if article else None
     pdf = room.booklet_pdf(agora, session=session, clause_number=clause_number)
     suffix = (f"-seance-{session.code}" if session else "") + (f"-article-{clause_number}" if clause_number else "")
     return _download(pdf, "application/pdf", f"liasse-{agora.slug}{suffix}.pdf", inline=True)

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from manifesto.bounded import BoundedIntegerField, BoundedModelChoiceField
 from manifesto.models import ManifestoVersion, SignatureKind
 from manifesto.models.signatures import SIGNATURE_FAMILY_CHOICES
 from manifesto.signatures import validation
@@ -169,14 +170,14 @@ class FreezeForm(AccessibleForm):
 
 
 class CampaignForm(AccessibleForm):
-    version = forms.ModelChoiceField(label=_("Version finale"), queryset=ManifestoVersion.objects.none())
+    version = BoundedModelChoiceField(label=_("Version finale"), queryset=ManifestoVersion.objects.none())
     starts_at = forms.DateTimeField(
         label=_("Ouverture (facultatif, maintenant par défaut)"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     ends_at = forms.DateTimeField(
         label=_("Clôture prévue (facultatif)"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    goal = forms.IntegerField(label=_("Objectif de signatures (facultatif)"), required=False, min_value=1)
+    goal = BoundedIntegerField(label=_("Objectif de signatures (facultatif)"), required=False, min_value=1)
 
     def __init__(self, *args, manifesto, **kwargs):
         super().__init__(*args, **kwargs)

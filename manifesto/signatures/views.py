@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from manifesto import permissions
 from manifesto import services as text_services
+from manifesto.bounded import query_text
 from manifesto.errors import CampaignClosed, InvalidToken, RateLimited, ServiceError
 from manifesto.models import EssFamily, Manifesto, Signature, SignatureCampaign, SignatureState
 from manifesto.models.signatures import SIGNATURE_FAMILY_CHOICES
@@ -192,7 +193,7 @@ def public_list(request, slug):
     family = family if family in EssFamily.values else ""
     territory = request.GET.get("territoire", "")
     territory = territory if territory in dict(TERRITORY_CHOICES) else ""
-    query = request.GET.get("q", "")[:100]
+    query = query_text(request.GET.get("q"), max_length=100)
     queryset = selectors.public_list(manifesto_id=campaign.manifesto_id, family=family, territory=territory, query=query)
     page = Paginator(queryset, settings.SIGNATURE_PAGE_SIZE).get_page(request.GET.get("page"))
     totals = selectors.totals(manifesto_id=campaign.manifesto_id)

@@ -18,6 +18,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from manifesto.bounded import MAX_INT, parse_int
 from manifesto.signatures import ratelimit
 from manifesto.signatures.views import client_ip
 
@@ -111,9 +112,10 @@ def _dumps(data) -> bytes:
 def _positive(value: str, *, name: str, default: int) -> int:
     if value == "":
         return default
-    if not value.isdigit() or int(value) < 1:
+    number = parse_int(value, maximum=MAX_INT)
+    if number is None:
         raise ApiError(400, _("Le paramètre « %(name)s » doit être un entier positif.") % {"name": name})
-    return int(value)
+    return number
 
 
 def paginate(request, items, shape) -> dict:
