@@ -51,21 +51,42 @@ def test_reading_page_shows_preamble_sections_and_clause_anchors(client, manifes
     assert 'media="print"' in html
 
 
-def test_every_reading_page_renders(client, versioned):
-    pages = [
-        url("read", versioned),
-        url("history", versioned),
-        url("clause", versioned, number=1),
-        url("clause", versioned, number=2),  # deleted: its history stays readable
-        url("versions", versioned),
-        url("version", versioned, number=1),
-        url("version_text", versioned, number=1),
-        url("compare", versioned),
-        url("compare", versioned) + "?old=1&new=2",
-        url("compare", versioned) + "?old=2&new=actuel",
-    ]
-    for page in pages:
-        assert client.get(page).status_code == 200, page
+def visible(response) -> str:
+    """The page's text without tags and entities, spaces collapsed."""
+    import html
+    import re
+
+    text = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", response.content.decode(), flags=re.S)
+    return " ".join(html.unescape(text).split())
+
+
+def test_every_reading_page_renders_what_it_is_for(client, versioned):
+    """Each page of the versioned text answers 200 and shows its own content, not just a frame."""
+    first = "Texte de l'article 1.1, première rédaction."
+    pages = {
+        url("read", versioned): ["Texte de l'article 1.1, seconde rédaction.", "Article 7 7 Un article tout neuf.",
+                                 "Dernière version figée : version 2 — Après relecture"],
+        url("history", versioned): ["Suppression", "Motif : Redondant", "Motif : Relecture", "Déplacé de « Partie 2 »"],
+        url("clause", versioned, number=1): ["révision 2", "Motif : Relecture", first],
+        # Deleted: its history stays readable.
+        url("clause", versioned, number=2): ["Cet article a été supprimé du texte.", "Motif : Redondant"],
+        url("versions", versioned): ["2 Après relecture", "1 Texte de départ"],
+        url("version", versioned, number=1): ["Version 1 — Texte de départ", first, "Empreinte SHA-256"],
+        url("compare", versioned): ["Comparer la version"],
+        url("compare", versioned) + "?old=1&new=2": [
+            "ajoutés 1 supprimés 1 déplacés 1 modifiés 1", "Article 7 ajouté Un article tout neuf.",
+            "Article 2 supprimé", "Article 6 déplacé"],
+        url("compare", versioned) + "?old=2&new=actuel": ["Les deux textes sont identiques."],
+    }
+    for page, expected in pages.items():
+        response = client.get(page)
+        assert response.status_code == 200, page
+        text = visible(response)
+        assert [part for part in expected if part not in text] == [], page
+    canonical = client.get(url("version_text", versioned, number=1))
+    assert canonical.status_code == 200 and canonical["Content-Type"].startswith("text/plain")
+    assert f"Article 1. {first}" in " ".join(canonical.content.decode().split())
+    assert "seconde rédaction" not in canonical.content.decode()
 
 
 def test_unknown_slug_clause_or_version_is_404(client, manifesto):
@@ -169,6 +190,10 @@ def test_reading_and_history_pages_do_not_query_per_clause(client, organiser, dj
     for clause in big.clauses.all()[:5]:
         services.edit_clause(actor=organiser, clause=clause, text=clause.text + " Amendé.", expected_revision=1)
     services.freeze_version(actor=organiser, manifesto=big, label="V1")
-    for page in (url("read", big), url("history", big), url("versions", big), url("compare", big) + "?old=1&new=actuel"):
+    pages = {url("read", big): "Amendé.", url("history", big): "Amendé.", url("versions", big): "1 V1",
+             url("compare", big) + "?old=1&new=actuel": "Les deux textes sont identiques."}
+    for page, expected in pages.items():
         with django_assert_max_num_queries(10):
-            assert client.get(page).status_code == 200
+            response = client.get(page)
+        assert response.status_code == 200
+        assert expected in visible(response), page
