@@ -67,10 +67,12 @@ def amendment_diff(amendment: Amendment):
 
 
 def needs_review(amendment: Amendment) -> bool:
-    """An open amendment whose clause changed (or vanished) since it was written: "à revoir"."""
+    """An open amendment whose clause's text is no longer the one it was written on (or whose
+    clause vanished): "à revoir". The text, not the revision, decides: an undone adoption gives
+    the article back its words under a new revision, and what was written on them is current again."""
     if amendment.state != AmendmentState.OPEN or amendment.kind == AmendmentKind.INSERT:
         return False
-    return amendment.clause is None or amendment.clause.revision != amendment.base_revision
+    return amendment.clause is None or amendment.clause.text != amendment.base_text
 
 
 @dataclass(frozen=True)
@@ -393,14 +395,14 @@ def projected(amendment: Amendment | None, session_id: int) -> dict:
     tally (totals and ESS-family breakdown) and the word diff as chunks for the client to render."""
     if amendment is None:
         return {"session_id": session_id, "amendment": None, "totals": empty_totals(), "by_family": {}, "chunks": [],
-                "citation": "", "group": []}
+                "citation": "", "group": [], "needs_review": False}
     data = public_data(amendment)
     totals, by_family = support_totals(amendment)
     chunks = [] if data["hidden"] else [[c.op, c.text] for c in word_diff(amendment.base_text, amendment.text)]
     with translation.override(settings.LANGUAGE_CODE):  # a journal record: the site's language
         citation = "" if data["hidden"] else line_citation(amendment)
     return {"session_id": session_id, "amendment": data, "totals": totals, "by_family": by_family, "chunks": chunks,
-            "citation": citation, "group": []}
+            "citation": citation, "group": [], "needs_review": not data["hidden"] and needs_review(amendment)}
 
 
 def projected_group(amendments: list[Amendment], session_id: int) -> dict:

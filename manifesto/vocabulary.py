@@ -218,9 +218,11 @@ DELIBERATION_EVENTS: dict[str, Shape] = _shapes(
     # by_family: publishable {family: SUPPORT_TOTALS}; chunks: [[op, text]], op equal|insert|delete.
     # citation: the lines it touches ("article 4, l. 12–14") or "". group: when several amendments
     # are side by side (session.show_amendments), one such object per amendment (without "group"),
-    # the first being the one above; otherwise [].
+    # the first being the one above; otherwise []. needs_review: "à revoir", the article's text is no
+    # longer the one the amendment was written on (its diff is against that older text).
     session__amendment_shown={"session_id": int, "amendment": (dict, NONE), "totals": SUPPORT_TOTALS,
-                              "by_family": MapOf(SUPPORT_TOTALS), "chunks": list, "citation": str, "group": list},
+                              "by_family": MapOf(SUPPORT_TOTALS), "chunks": list, "citation": str, "group": list,
+                              "needs_review": bool},
     # The projector's join box (QR and code) made small (true) or large again.
     session__join_box_changed={"session_id": int, "small": bool},
 )

@@ -360,7 +360,8 @@
     if (a.state !== "open" || a.kind === "insert") { return false; }
     if (a.clause_id === null) { return true; }
     var clause = state.clauses[a.clause_id];
-    return !!clause && clause.revision !== a.base_revision;
+    // The text decides, not the revision: an undone adoption gives the words back under a new revision.
+    return !!clause && clause.text !== a.base_text;
   }
 
   function groupKey(a) {

@@ -148,6 +148,10 @@
     title.appendChild(field("span", null, "data-projected-number"));
     title.appendChild(document.createTextNode(" "));
     title.appendChild(field("span", "projected-clause", "data-projected-clause"));
+    title.appendChild(document.createTextNode(" "));
+    var review = field("span", "badge review", "data-projected-review");
+    review.textContent = box.dataset.labelReview;
+    title.appendChild(review);
     var meta = make("p", "projected-meta");
     meta.appendChild(field("span", null, "data-projected-author"));
     meta.appendChild(document.createTextNode(" · "));
@@ -171,8 +175,28 @@
     card.querySelector("[data-projected-outcome]").textContent = headline(a);
     drawTally(card, item.totals, item.by_family);
     if (a.state === "accepted") card.classList.add("applied");
+    review.hidden = !item.needs_review;
     return card;
   }
+
+  // "À revoir" as the console says it: an open amendment whose article's text is no longer the
+  // one it was written on (its diff is against that older text); an undone adoption clears it.
+  function stale(a, clauseText) {
+    if (a.state !== "open" || a.kind === "insert") return false;
+    return clauseText === null || clauseText !== a.base_text;
+  }
+  function reviewClause(clauseId, clauseText) {
+    Object.keys(shown).forEach(function (id) {
+      var item = shown[id], card = cardOf(id);
+      if (!card || item.amendment.clause_id !== clauseId) return;
+      item.needs_review = stale(item.amendment, clauseText);
+      item.clauseText = clauseText;
+      card.querySelector("[data-projected-review]").hidden = !item.needs_review;
+    });
+  }
+  Live.on("clause.changed", function (d) { reviewClause(d.clause.id, d.clause.text); });
+  Live.on("clause.added", function (d) { reviewClause(d.clause.id, d.clause.text); });
+  Live.on("clause.deleted", function (d) { reviewClause(d.id, null); });
 
   function cardOf(id) { return cardsHolder.querySelector('[data-projected-card="' + id + '"]'); }
 
@@ -203,6 +227,9 @@
     void card.offsetWidth;
     card.classList.add("decided");
     if (a.state === "accepted") card.classList.add("applied");
+    if (a.state !== "open") shown[a.id].needs_review = false;
+    else if (shown[a.id].clauseText !== undefined) shown[a.id].needs_review = stale(a, shown[a.id].clauseText);
+    card.querySelector("[data-projected-review]").hidden = !shown[a.id].needs_review;
     fit();
     Live.announce(out.textContent);
   }
@@ -242,7 +269,10 @@
   });
 
   Array.prototype.forEach.call(cardsHolder.querySelectorAll("[data-projected-card]"), function (card) {
-    shown[card.getAttribute("data-projected-card")] = { amendment: { id: Number(card.getAttribute("data-projected-card")) } };
+    var d = card.dataset;
+    shown[d.projectedCard] = { needs_review: !card.querySelector("[data-projected-review]").hidden, amendment: {
+      id: Number(d.projectedCard), clause_id: d.clauseId ? Number(d.clauseId) : null, state: d.state, kind: d.kind, base_text: d.baseText
+    } };
   });
   document.addEventListener("DOMContentLoaded", fit);
   window.addEventListener("load", fit);
