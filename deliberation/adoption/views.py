@@ -121,7 +121,22 @@ def _public_context(vote):
 def _organiser_page(request, manifesto, vote, status=200, **extra):
     context = {"manifesto": manifesto, "vote": vote, "is_manager": True, **_public_context(vote)}
     context.update(_organiser_context(request, vote, **extra))
+    if vote.state != VoteState.DRAFT and request.method == "POST":
+        # A form posted from a tab opened before the vote did: the page no longer shows that form,
+        # so the refusal and what was typed are shown above everything else (nothing was saved).
+        context["refusal"] = _("Les règles et la liste électorale ne changent plus une fois le vote ouvert.")
+        context["kept"] = _typed(request)
     return render(request, "deliberation/adoption/detail.html", context, status=status)
+
+
+def _typed(request) -> list[tuple[str, str]]:
+    """What the organiser typed in the refused form, to copy from: (field, value) pairs."""
+    fields = {**forms.RulesForm.base_fields, **forms.RollImportForm.base_fields}
+    return [
+        (fields[name].label if name in fields else name, value)
+        for name, value in request.POST.items()
+        if name not in {"csrfmiddlewaretoken", "accept_valid_rows", "agoras"} and value.strip()
+    ]
 
 
 @require_POST

@@ -125,6 +125,11 @@ def _post_refusal(manifesto) -> str:
 
 def contribution_detail(request, slug, number):
     manifesto = _manifesto(slug)
+    hidden = Contribution.objects.filter(manifesto=manifesto, number=number, state=ContributionState.HIDDEN).first()
+    if hidden is not None and not permissions.can_view(actor_for(request, manifesto), hidden):
+        # What stays public of a hidden contribution: its number and the moderation's reason
+        # (docs/process.md); its title, text and author only for them and the moderators.
+        return render(request, "contributions/hidden.html", {"manifesto": manifesto, "contribution": hidden})
     contribution, actor = _contribution(request, manifesto, number)
     totals, by_family = selectors.support_totals(contribution)
     is_moderator = actor.signed_in and permissions.can_moderate(actor.user, contribution)

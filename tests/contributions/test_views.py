@@ -84,7 +84,10 @@ def test_moderation_is_refused_to_outsiders_and_done_by_facilitators(client, in_
     client.post(url("hide", in_contributions, number=contribution.number), {"reason": "Propos injurieux"})
     assert Contribution.objects.get().state == ContributionState.HIDDEN
     client.logout()
-    assert client.get(contribution.get_absolute_url()).status_code == 404
+    # Visitors keep the number and the reason (docs/process.md), not the words.
+    tombstone = client.get(contribution.get_absolute_url())
+    assert tombstone.status_code == 200 and "Propos injurieux" in tombstone.content.decode()
+    assert contribution.text not in tombstone.content.decode()
 
 
 def test_the_collective_answers_and_the_article_shows_where_it_comes_from(client, in_contributions, participant, organiser):
