@@ -54,6 +54,17 @@ class Sink:
                     raise AssertionError(f"no matching email within {timeout} s; received: {[m['To'] for m in self.messages]}")
                 self._arrived.wait(left)
 
+    def nth(self, count: int, *, timeout: float = 15.0):
+        """The `count`-th message received (1 for the first), waiting for it until the deadline."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while len(self.messages) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"expected {count} emails within {timeout} s, got {len(self.messages)}")
+                self._arrived.wait(left)
+            return self.messages[count - 1]
+
     def to(self, address: str, *, timeout: float = 15.0):
         return self.wait_for(lambda m: m["To"] == address, timeout=timeout)
 

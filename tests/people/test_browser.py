@@ -2,8 +2,6 @@
 invite_first_organiser`, then an invitation sent from a text's "Personnes" page, both links read
 from the server's outbox (a local SMTP sink) and accepted."""
 
-import email
-import email.policy
 import re
 import subprocess
 import sys
@@ -11,8 +9,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
+from tests.mail import smtp_sink
 from tests.server import ROOT, daphne, free_port, live_server_env, manage
 from tests.services import CHROMIUM_ARGS, chromium_path
 
@@ -27,38 +25,16 @@ make_agora(manifesto=manifesto, title="Agora de Nantes")
 PASSWORD = "une phrase longue 2024"
 
 
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
 def invitation_link(message) -> str:
     return re.search(r"http://\S+/invitation/\S+/", message.get_body(preferencelist=("plain",)).get_content()).group(0)
 
 
-def wait_for_mail(sink, count, page):
-    for _ in range(100):  # 10 s at most
-        if len(sink.messages) >= count:
-            return sink.messages[count - 1]
-        page.wait_for_timeout(100)
-    raise AssertionError(f"expected {count} emails, got {len(sink.messages)}")
-
-
 @pytest.fixture
 def server():
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    with tempfile.TemporaryDirectory() as tmp:
+    with smtp_sink() as sink, tempfile.TemporaryDirectory() as tmp:
         env = live_server_env(
             SQLITE_PATH=str(Path(tmp) / "people.sqlite3"),
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(controller.port),
+            **sink.server_env(),
         )
         port = free_port()
         env["SITE_URL"] = f"http://127.0.0.1:{port}"
@@ -69,7 +45,6 @@ def server():
         manage("invite_first_organiser", "Fondatrice@Exemple.org", env=env)
         with daphne(env, port=port) as base:
             yield base, sink
-    controller.stop()
 
 
 def test_first_organiser_and_an_invited_facilitator_accept_on_a_phone(server):
@@ -81,7 +56,7 @@ def test_first_organiser_and_an_invited_facilitator_accept_on_a_phone(server):
         phone = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
         page = phone.new_page()
 
-        first = wait_for_mail(sink, 1, page)
+        first = sink.nth(1)
         assert first["To"] == "fondatrice@exemple.org"
         page.goto(invitation_link(first))
         expect(page.get_by_role("heading", level=1)).to_have_text("Le premier compte d'organisation")
@@ -101,7 +76,7 @@ def test_first_organiser_and_an_invited_facilitator_accept_on_a_phone(server):
         page.get_by_role("button", name="Envoyer l'invitation").click()
         expect(page.locator(".messages")).to_contain_text("Invitation envoyée à karim@exemple.org")
 
-        second = wait_for_mail(sink, 2, page)
+        second = sink.nth(2)
         assert second["To"] == "karim@exemple.org" and "Agora de Nantes" in second.get_body().get_content()
         # Opened while logged in as the organiser: refused with a sentence, nothing changes.
         page.goto(invitation_link(second))

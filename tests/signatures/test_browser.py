@@ -1,14 +1,12 @@
 """End to end in Debian's Chromium, on a phone-sized window: sign for an organisation, confirm, appear, verify, withdraw."""
 
-import email
-import email.policy
 import re
 import tempfile
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
+from tests.mail import smtp_sink
 from tests.server import daphne, free_port, live_server_env, manage
 from tests.services import CHROMIUM_ARGS, chromium_path
 
@@ -26,38 +24,14 @@ print(version.fingerprint)
 """
 
 
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
-def body(message) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
-
-
-def wait_for_mail(sink, count, page):
-    for _ in range(100):
-        if len(sink.messages) >= count:
-            return sink.messages[count - 1]
-        page.wait_for_timeout(100)
-    raise AssertionError(f"expected {count} emails, got {len(sink.messages)}")
 
 
 @pytest.fixture
 def server():
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    with tempfile.TemporaryDirectory() as tmp:
+    with smtp_sink() as sink, tempfile.TemporaryDirectory() as tmp:
         env = live_server_env(
             SQLITE_PATH=str(Path(tmp) / "e2e.sqlite3"),
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(controller.port),
+            **sink.server_env(),
             SIGNATURE_RATE_LIMIT="1000",
         )
         port = free_port()
@@ -73,7 +47,6 @@ def server():
         ).stdout.strip().splitlines()[-1]
         with daphne(env, port=port) as base:
             yield base, sink, fingerprint
-    controller.stop()
 
 
 def test_sign_as_an_organisation_confirm_appear_verify_and_withdraw(server):
@@ -106,9 +79,9 @@ def test_sign_as_an_organisation_confirm_appear_verify_and_withdraw(server):
         page.get_by_role("button", name="Signer").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("vérifiez votre messagerie")
 
-        confirmation = wait_for_mail(sink, 1, page)
+        confirmation = sink.nth(1)
         assert confirmation["To"] == "presidence@coop.example"
-        link = re.search(r"http://\S+/signer/confirmer/\S+/", body(confirmation)).group(0)
+        link = re.search(r"http://\S+/signer/confirmer/\S+/", sink.body(confirmation)).group(0)
         page.goto(link)
         page.get_by_role("button", name="Je confirme ma signature").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Votre signature est confirmée")
@@ -127,8 +100,8 @@ def test_sign_as_an_organisation_confirm_appear_verify_and_withdraw(server):
         expect(page.locator(".receipt-result")).to_contain_text(fingerprint)
         expect(page.locator(".receipt-result")).not_to_contain_text("Benali")
 
-        receipt = wait_for_mail(sink, 2, page)
-        manage_url = re.search(r"http://\S+/signer/gerer/\d+/[0-9a-f]+/", body(receipt)).group(0)
+        receipt = sink.nth(2)
+        manage_url = re.search(r"http://\S+/signer/gerer/\d+/[0-9a-f]+/", sink.body(receipt)).group(0)
         page.goto(manage_url)
         page.get_by_role("button", name="Retirer ma signature").click()
         expect(page.locator(".messages")).to_contain_text("retirée")
@@ -145,7 +118,7 @@ def test_sign_as_an_organisation_confirm_appear_verify_and_withdraw(server):
         page.get_by_label("J'accepte que mon nom").check()
         page.get_by_role("button", name="Signer").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("vérifiez votre messagerie")
-        link = re.search(r"http://\S+/signer/confirmer/\S+/", body(wait_for_mail(sink, 3, page))).group(0)
+        link = re.search(r"http://\S+/signer/confirmer/\S+/", sink.body(sink.nth(3))).group(0)
         page.goto(link)
         page.get_by_role("button", name="Je confirme ma signature").click()
         expect(watcher.locator("[data-counter-count]")).to_have_text("1", timeout=10000)
