@@ -5,6 +5,7 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -246,7 +247,8 @@ def counter(request, slug):
 def _organised_manifesto(request, slug) -> Manifesto:
     manifesto = get_object_or_404(Manifesto, slug=slug)
     if not permissions.is_organiser(request.user, manifesto):
-        raise Http404()
+        # A refusal is a 403 with a sentence (docs/process.md); the campaign itself is public.
+        raise PermissionDenied(_("Seul·es les organisateur·rices du manifeste gèrent sa campagne de signatures."))
     return manifesto
 
 

@@ -207,7 +207,8 @@ def test_export_is_for_organisers_and_escapes_cells(client, campaign, signed, or
     Signature.objects.filter(pk=signature.pk).update(role="=HYPERLINK(\"http://evil\")")  # as if it had slipped in
     url = reverse("signatures:export", kwargs={"slug": campaign.manifesto.slug})
     client.force_login(outsider)
-    assert client.get(url).status_code == 404
+    refused = client.get(url)
+    assert refused.status_code == 403 and "gèrent sa campagne de signatures" in refused.content.decode()
     client.force_login(organiser)
     response = client.get(url)
     body = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -221,7 +222,7 @@ def test_export_is_for_organisers_and_escapes_cells(client, campaign, signed, or
 def test_dashboard_opens_closes_and_invalidates(client, manifesto, final_version, organiser, outsider, signed, django_capture_on_commit_callbacks):
     url = reverse("signatures:dashboard", kwargs={"slug": manifesto.slug})
     client.force_login(outsider)
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 403
     client.force_login(organiser)
     assert client.get(url).status_code == 200
     response = client.post(url, {"action": "open", "version": final_version.pk, "goal": "50"})

@@ -1,6 +1,6 @@
 """The open API's plumbing: JSON, pagination, conditional GET, rate limit, CORS.
 
-Every answer is JSON (UTF-8, keys in English), cacheable by ETag (a hash of the body) and
+Every answer is JSON (UTF-8, keys in English but the four French ones docs/api.md names), cacheable by ETag (a hash of the body) and
 Last-Modified (the manifesto's last journalled change, when the resource has one), so a
 newsroom polling every minute gets 304 Not Modified for almost nothing. Bodies of resources
 under a manifesto are kept in the cache for a few seconds per journal seq.
