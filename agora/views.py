@@ -5,7 +5,6 @@ JavaScript; with it, live.js sends the same change as a websocket command.
 """
 
 import base64
-import csv
 import hashlib
 import io
 import re
@@ -31,6 +30,7 @@ from agora.charts import agoras_timeline
 from agora.forms import AgendaFilterForm, AgoraForm, AgoraImportForm, JoinForm, OnlineJoinForm, RegistrationForm
 from agora.models import Agora, LiveSession
 from manifesto.bounded import parse_ids, parse_int
+from manifesto import spreadsheet
 from manifesto.errors import ServiceError, refuse_if_forbidden
 from manifesto.models import Manifesto
 from manifesto.permissions import is_organiser
@@ -250,18 +250,18 @@ def registrations_csv(request, slug):
     agora = get_object_or_404(Agora, slug=slug)
     if not permissions.is_facilitator(request.user, agora):
         raise HttpForbidden
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Nom"), _("Adresse e-mail"), _("Organisation"), _("Famille de l'ESS"),
-                     _("Besoins d'accessibilité"), _("Inscrit·e le")])
-    for r in agora.registrations.all():
-        row = [r.name, r.email, r.organisation, r.get_ess_family_display(), r.accessibility_needs,
-               timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M")]
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="inscriptions-{agora.slug}.csv"'
-    return response
+    header = [_("Nom"), _("Adresse e-mail"), _("Organisation"), _("Famille de l'ESS"),
+              _("Besoins d'accessibilité"), _("Inscrit·e le")]
+
+    def rows():
+        for r in agora.registrations.all():
+            row = [r.name, r.email, r.organisation, r.get_ess_family_display(), r.accessibility_needs,
+                   timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M")]
+            # A cell starting with = + - @ would run as a formula in a spreadsheet.
+            yield ["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row]
+
+    # `?tableur=fr`: for spreadsheets set to French (manifesto.spreadsheet).
+    return spreadsheet.response(request, header, rows(), f"inscriptions-{agora.slug}.csv", streaming=False)
 
 
 # ------------------------------------------------------------------------- sessions (facilitator)

@@ -16,6 +16,7 @@ from deliberation.adoption.models import AdoptionVote
 from deliberation.publishing import charts
 from deliberation.publishing.pdf import room
 from manifesto import services as text_services
+from manifesto import spreadsheet
 from manifesto.bounded import MAX_INT, parse_int
 from manifesto.models import Manifesto
 from manifesto.signatures import charts as signature_charts
@@ -85,22 +86,22 @@ def text_odt(request, slug, number=None):
     return _download(body, "application/vnd.oasis.opendocument.text", _name(manifesto, version, "odt"))
 
 
-def _csv(rows, columns, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(tables.stream(columns, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _csv(request, rows, columns, filename: str) -> StreamingHttpResponse:
+    """The table as CSV; `?tableur=fr`: for spreadsheets set to French (manifesto.spreadsheet)."""
+    cells = ([tables.csv_safe(getter(row)) for _name, getter in columns] for row in rows)
+    return spreadsheet.response(request, [name for name, _getter in columns], cells, filename)
 
 
 @require_GET
 def amendments_csv(request, slug):
     manifesto = get_object_or_404(Manifesto, slug=slug)
-    return _csv(tables.amendments(manifesto), tables.AMENDMENT_COLUMNS, f"amendements-{manifesto.slug}.csv")
+    return _csv(request, tables.amendments(manifesto), tables.AMENDMENT_COLUMNS, f"amendements-{manifesto.slug}.csv")
 
 
 @require_GET
 def positions_csv(request, slug):
     manifesto = get_object_or_404(Manifesto, slug=slug)
-    return _csv(tables.positions(manifesto), tables.POSITION_COLUMNS, f"positions-{manifesto.slug}.csv")
+    return _csv(request, tables.positions(manifesto), tables.POSITION_COLUMNS, f"positions-{manifesto.slug}.csv")
 
 
 def _campaign(slug):
@@ -114,7 +115,7 @@ def _campaign(slug):
 def signatories_csv(request, slug):
     campaign = _campaign(slug)
     manifesto = campaign.manifesto
-    return _csv(tables.signatories(manifesto), tables.SIGNATORY_COLUMNS, f"signataires-{manifesto.slug}.csv")
+    return _csv(request, tables.signatories(manifesto), tables.SIGNATORY_COLUMNS, f"signataires-{manifesto.slug}.csv")
 
 
 @require_GET
@@ -183,4 +184,4 @@ def figures(request, slug):
 @require_GET
 def contributions_csv(request, slug):
     manifesto = get_object_or_404(Manifesto, slug=slug)
-    return _csv(tables.contributions(manifesto), tables.CONTRIBUTION_COLUMNS, f"contributions-{manifesto.slug}.csv")
+    return _csv(request, tables.contributions(manifesto), tables.CONTRIBUTION_COLUMNS, f"contributions-{manifesto.slug}.csv")

@@ -1,13 +1,11 @@
 """Signing pages. Thin: parse, call one service or selector, render."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from manifesto import permissions
 from manifesto import services as text_services
+from manifesto import spreadsheet
 from manifesto.bounded import query_text
 from manifesto.errors import CampaignClosed, InvalidToken, RateLimited, ServiceError
 from manifesto.models import EssFamily, Manifesto, Signature, SignatureCampaign, SignatureState
@@ -364,11 +363,6 @@ def csv_safe(value) -> str:
     return text
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 EXPORT_COLUMNS = [
     ("id", lambda s: s.pk),
     ("etat", lambda s: s.get_state_display()),
@@ -396,15 +390,11 @@ EXPORT_COLUMNS = [
 def export_csv(request, slug):
     """Every signature with its state; erased signatures appear without any personal data, IP addresses never."""
     manifesto = _organised_manifesto(request, slug)
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff"  # so that spreadsheets read UTF-8
-        yield writer.writerow([name for name, _getter in EXPORT_COLUMNS])
-        for signature in selectors.export_rows(manifesto_id=manifesto.pk):
-            yield writer.writerow([csv_safe(getter(signature)) for _name, getter in EXPORT_COLUMNS])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="signatures-{manifesto.slug}.csv"'
+    rows = (
+        [csv_safe(getter(signature)) for _name, getter in EXPORT_COLUMNS]
+        for signature in selectors.export_rows(manifesto_id=manifesto.pk)
+    )
+    # BOM, and `?tableur=fr` for spreadsheets set to French (manifesto.spreadsheet).
+    response = spreadsheet.response(request, [name for name, _getter in EXPORT_COLUMNS], rows, f"signatures-{manifesto.slug}.csv")
     response["Cache-Control"] = "no-store"
     return response

@@ -4,8 +4,6 @@ Public tables only: what the public pages already show (hidden amendments left o
 not named, public signatories with their public fields).
 """
 
-import csv
-
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
 
@@ -14,22 +12,16 @@ from deliberation import selectors as deliberation_selectors
 from deliberation.contributions import selectors as contribution_selectors
 from deliberation.contributions.models import Contribution, ContributionState
 from deliberation.models import AgoraPosition, SupportValue
+from manifesto import spreadsheet
 from manifesto.signatures import selectors as signature_selectors
 from manifesto.signatures.views import csv_safe
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def stream(columns, rows):
-    """The lines of a CSV: BOM, header, then one line per row (each cell formula-safe)."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow([name for name, _getter in columns])
-    for row in rows:
-        yield writer.writerow([csv_safe(getter(row)) for _name, getter in columns])
+def stream(columns, rows, *, french: bool = False):
+    """The lines of a CSV: BOM, header, then one line per row (each cell formula-safe); `french`:
+    semicolons between cells, for spreadsheets set to French (manifesto.spreadsheet)."""
+    cells = ([csv_safe(getter(row)) for _name, getter in columns] for row in rows)
+    return spreadsheet.lines([name for name, _getter in columns], cells, french=french)
 
 
 AMENDMENT_COLUMNS = [
