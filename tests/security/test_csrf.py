@@ -42,8 +42,23 @@ def test_the_urlconf_has_the_routes_we_expect_to_check():
     assert any("signer" in route for route in ROUTES) and any("agoras" in route for route in ROUTES)
 
 
+# The open API is read-only: it answers any write with 405 in JSON (docs/api.md), not the CSRF page.
+READ_ONLY = ("api/v1/",)
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("route", [route for route in ROUTES if route.startswith(READ_ONLY)])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_read_only_api_answers_writes_with_405_in_json(route, method):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("organisatrice-csrf", is_superuser=True, is_staff=True))
+    response = getattr(client, method)(concrete(route))
+    assert response.status_code == 405, (route, response.status_code)
+    assert response["Content-Type"].startswith("application/json") and "error" in response.json(), route
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [route for route in ROUTES if not route.startswith(READ_ONLY)])
 def test_post_without_csrf_token_is_refused(route):
     client = Client(enforce_csrf_checks=True)
     client.force_login(make_user("organisatrice-csrf", is_superuser=True, is_staff=True))

@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from manifesto.bounded import MAX_INT, parse_int
 from manifesto.signatures import ratelimit
@@ -52,8 +53,11 @@ def endpoint(view):
     """GET/HEAD only, rate-limited per address, JSON body with ETag and Last-Modified.
 
     The view returns (data, last_modified datetime or None, cache_key or None).
+    Exempt from the CSRF check: it never changes anything, and a POST, PUT or DELETE must get
+    the 405 in JSON that docs/api.md promises, not the CSRF middleware's HTML page.
     """
 
+    @csrf_exempt
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method == "OPTIONS":
