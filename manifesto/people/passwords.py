@@ -6,6 +6,7 @@ argument is the account's id only: the link's token is made when the email is se
 sits in the task queue (whose database backend keeps arguments).
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
@@ -16,10 +17,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
+    # The site's word for it everywhere else (Django's French says « Courriel »).
+    email = forms.EmailField(label=_("Adresse électronique"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
     def save(self, *args, **kwargs) -> None:
         for user in self.get_users(self.cleaned_data["email"]):
             send_password_reset_email.enqueue(user.pk)
