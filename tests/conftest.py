@@ -15,10 +15,11 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def every_group_published(settings):
-    """Tests build rooms of two or three people; the small-group rule has tests of its own
-    (tests/security/test_disclosure.py), which set MIN_PUBLISHED_GROUP back to its default."""
+    """MIN_PUBLISHED_GROUP=1 for a test that reads counts by family (or a tally) from a room of
+    two or three people: at the real default, 5, groups that small are left out by the
+    small-group rule, which has tests of its own (tests/security/test_disclosure.py)."""
     settings.MIN_PUBLISHED_GROUP = 1
 
 

@@ -14,6 +14,7 @@ from tests.live import command, next_of, room
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_hub")]
 
 
+@pytest.mark.usefixtures("every_group_published")  # live supports by family of one voice
 async def test_a_contribution_posted_in_the_room_reaches_everyone_and_supports_update_live(
     in_contributions, live_session, participant, facilitator
 ):

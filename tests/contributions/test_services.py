@@ -117,6 +117,7 @@ def test_a_bad_address_is_refused_and_nothing_is_stored(in_contributions):
 # ------------------------------------------------------------------ supports
 
 
+@pytest.mark.usefixtures("every_group_published")  # totals by family of two voices
 def test_one_voice_each_changed_not_doubled(in_contributions, participant, live_session, journal_events):
     contribution = post(as_participant(participant), in_contributions)
     other = join(live_session, "Dominique", "association")
@@ -281,6 +282,7 @@ def test_the_collective_writes_a_new_article_and_drafting_is_refused_in_the_vote
 # ------------------------------------------------------------------ browsing, sorting, searching
 
 
+@pytest.mark.usefixtures("every_group_published")  # sorted by supports of one voice
 def test_browse_filters_sorts_and_searches(in_contributions, participant, live_session, organiser):
     lille = post(as_participant(participant), in_contributions, title="Les coopératives d'habitants", text="Logement partagé.")
     claire = confirmed_contributor(in_contributions)

@@ -179,6 +179,7 @@ def test_author_cannot_edit_outside_the_proposals_phase(as_participant, live_ses
 # ------------------------------------------------------------------ supports and comments
 
 
+@pytest.mark.usefixtures("every_group_published")  # totals by family of two voices
 def test_support_is_one_changeable_voice_with_totals_by_family(
     as_participant, other_participant, live_session, clause, journal_events, manifesto
 ):

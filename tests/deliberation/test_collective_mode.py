@@ -38,6 +38,7 @@ def test_new_manifestos_are_decided_by_the_collective(organiser):
     assert made.decision_mode == DecisionMode.COLLECTIVE
 
 
+@pytest.mark.usefixtures("every_group_published")  # the tally by family of two voices
 def test_facilitator_accept_never_changes_the_text(as_participant, as_facilitator, facilitator, live_session, clause, journal_events, manifesto):
     amendment = propose(as_participant, live_session, clause)
     vote(live_session, amendment, [("cooperative", "pour"), ("association", "pour"), ("association", "contre"), ("mutuelle", "abstention")])

@@ -114,6 +114,7 @@ async def test_author_edits_and_withdraws(live_session, participant, second, cla
         check_wire(await next_of(other, "amendment.withdrawn"))
 
 
+@pytest.mark.usefixtures("every_group_published")  # live totals by family of one voice
 async def test_supports_update_totals_live(live_session, participant, second, clause):
     amendment = await propose(participant, live_session, clause)
     await sync_to_async(set_phase)(live_session, Phase.SUPPORTS)

@@ -74,6 +74,7 @@ def test_visitor_cannot_propose(client, live_session, clause):
     assert not Amendment.objects.exists()
 
 
+@pytest.mark.usefixtures("every_group_published")  # the page's tally of one voice
 def test_permalink_shows_everything_escaped(client, live_session, participant, clause):
     amendment = propose(participant, live_session, clause, "Texte " + XSS, justification="Motif " + XSS)
     set_phase(live_session, Phase.SUPPORTS)

@@ -39,6 +39,7 @@ def desk_amendments(manifesto, rooms, propose, support):
     return made
 
 
+@pytest.mark.usefixtures("every_group_published")  # agreement of families of a few voices
 def test_the_desk_shows_groups_with_their_sentence(client, manifesto, editor, desk_amendments):
     client.force_login(editor)
     response = client.get(desk_url(manifesto))
@@ -77,6 +78,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, manifesto):
     assert response.status_code == 302 and "/connexion/" in response["Location"]
 
 
+@pytest.mark.usefixtures("every_group_published")  # a family filter on a few voices
 def test_filters_keep_whole_groups(client, manifesto, editor, desk_amendments, rooms):
     client.force_login(editor)
     nantes = rooms["nantes"].agora
