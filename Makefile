@@ -48,7 +48,11 @@ superuser: install
 	DEBUG=1 SQLITE_PATH=$(SQLITE_PATH) $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 SQLITE_PATH=$(SQLITE_PATH) $(BIN)/python manage.py createsuperuser
 
-## Install with the test extras and run the whole suite.
+## Install with the test extras and run the whole suite, on TEST_WORKERS processes (pytest-xdist;
+## each has its own test databases and Redis key prefixes, and runs whole test files, so a module's
+## server starts once; TEST_WORKERS=0 runs in one process), listing the 20 slowest tests.
+## Any failure of pytest, "no tests collected" (5) included, fails the target.
+TEST_WORKERS ?= 2
 test: install-test
 	SECRET_KEY=$(TEST_SECRET) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	SECRET_KEY=$(TEST_SECRET) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	SECRET_KEY=$(TEST_SECRET) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=20 $(PYTEST_ARGS)

@@ -68,7 +68,8 @@ def on_production_shape(env: dict) -> bool:
 class ServerDatabases:
     """Databases for test servers, on the PostgreSQL server of the test run's DATABASE_URL.
 
-    The first request migrates a template database (test_<name>_srv_tpl, once per test run);
+    The first request migrates a template database (test_<name>[_<xdist worker>]_srv_tpl, once
+    per test process);
     each server then gets `CREATE DATABASE … TEMPLATE` of it (a file copy, well under a
     second), so every server starts from a migrated, empty database of its own, like the
     pytest-django test database. All of them are dropped when the test run ends.
@@ -90,7 +91,11 @@ class ServerDatabases:
                 connection.execute(statement)
 
     def _prefix(self) -> str:
-        return "test_" + urlparse(os.environ["DATABASE_URL"]).path.lstrip("/")
+        # One template per xdist worker (gw0, gw1…): a worker's first server drops and re-creates
+        # its template, which must never be another worker's.
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        name = "test_" + urlparse(os.environ["DATABASE_URL"]).path.lstrip("/")
+        return f"{name}_{worker}" if worker else name
 
     def fresh(self) -> str:
         if self.template is None:
