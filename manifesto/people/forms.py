@@ -1,6 +1,8 @@
 """Forms of the people pages. They shape what was typed; the services decide what is allowed."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from manifesto.people import roles
@@ -98,3 +100,14 @@ class DeleteAccountForm(forms.Form):
         label=_("Votre mot de passe, pour confirmer"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with its username's length enforced: Django sets the limit on the
+    field after building it, so it never validates it, and an overlong name reached the login
+    throttle's table (a 255-character column), which PostgreSQL refused with a 500."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))

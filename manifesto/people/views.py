@@ -221,6 +221,8 @@ def _language_response(response, language: str):
 class LoginView(auth_views.LoginView):
     """Django's login, which then puts back the language chosen in "Mon compte" on this device."""
 
+    authentication_form = forms.LoginForm
+
     def form_valid(self, form):
         response = super().form_valid(form)
         return _language_response(response, account.preferred_language(form.get_user()))

@@ -295,3 +295,14 @@ def test_a_success_resets_the_failure_count(client, outsider):
     for _attempt in range(4):
         response = client.post(reverse("login"), {"username": outsider.username, "password": "faux"})
     assert response.status_code == 200
+
+
+def test_an_overlong_username_is_refused_with_a_sentence_not_stored(client, db):
+    """Django's login form never validated its username's length; the throttle then tried to
+    store 200,000 characters in a 255-character column (a 500 on PostgreSQL)."""
+    from axes.models import AccessAttempt
+
+    response = client.post("/connexion/", {"username": "x" * 200_000, "password": "nimporte"})
+    assert response.status_code == 200
+    assert "150 caractères" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
