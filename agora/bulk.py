@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from manifesto.bounded import parse_int
 from manifesto.signatures.territories import DEPARTEMENTS
 
 MAX_BYTES = 512 * 1024
@@ -281,9 +282,11 @@ def _read_row(line: int, cells: list[str], columns: dict[str, int], errors: list
 
     capacity = None
     if values["capacity"]:
-        if values["capacity"].isdigit() and 0 < int(values["capacity"]) <= MAX_CAPACITY:
-            capacity = int(values["capacity"])
-        elif values["capacity"].isdigit() and int(values["capacity"]) > MAX_CAPACITY:
+        # parse_int reads ASCII digits only: "²".isdigit() is true and int("²") raises.
+        number = parse_int(values["capacity"], minimum=0)
+        if number is not None and 0 < number <= MAX_CAPACITY:
+            capacity = number
+        elif number is not None and number > MAX_CAPACITY:
             error(_("La capacité « %(value)s » dépasse %(limit)s places.")
                   % {"value": values["capacity"], "limit": f"{MAX_CAPACITY:,}".replace(",", " ")})
         else:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from manifesto.bounded import parse_ids
 from manifesto.errors import InvalidToken, PermissionDenied, ServiceError
 from manifesto.models import Invitation, Manifesto
 from manifesto.people import account, extensions, forms, selectors, services
@@ -118,7 +119,7 @@ def invitation_revoke(request, manifesto, pk):
 def role_revoke(request, manifesto, user_id):
     person = get_object_or_404(get_user_model(), pk=user_id)
     role = request.POST.get("role", "")
-    targets = [value for value in request.POST.getlist("target") if value.isdigit()]
+    targets = parse_ids(request.POST.getlist("target"))
     name = person.get_full_name() or person.get_username()
     return _act(
         request, manifesto,

@@ -275,3 +275,10 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(client, organiser, m
     page = upload(client, manifesto, csv_file(row()) + b"#" * bulk.MAX_BYTES)
     assert "la limite est de 512 Ko" in html.unescape(page.content.decode())
     assert "reading" not in page.context and Agora.objects.count() == 0
+
+
+def test_a_capacity_in_superscript_digits_is_refused_by_line_not_a_500(manifesto):
+    """« ² » is a digit to str.isdigit() and not to int()."""
+    errors = errors_of(manifesto, csv_file(row(capacity="²")))
+    assert [line for line, _ in errors] == [2]
+    assert "capacité « ² »" in str(errors[0][1])

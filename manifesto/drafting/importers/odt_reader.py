@@ -8,6 +8,7 @@ import io
 
 from odfdo import Document
 
+from manifesto.bounded import parse_int
 from manifesto.drafting.outline import Block
 
 TEXT = "text:"
@@ -32,7 +33,7 @@ def _walk(element, parents, found: list[Block]) -> None:
         tag = child.tag
         if tag == "text:h":
             level = child.get_attribute("text:outline-level")
-            found.append(Block("heading", _text(child), int(level) if str(level or "").isdigit() else 1))
+            found.append(Block("heading", _text(child), parse_int(str(level or ""), default=1)))
         elif tag == "text:p":
             style = child.get_attribute("text:style-name") or ""
             style = parents.get(style, style)
