@@ -1,10 +1,12 @@
-"""Demo of the end of the arc: a declaration whose process went through every stage, its text
-frozen, voted article by article by a weighted roll, adopted and proclaimed, so its page shows
-the timeline, the result and the signing call. Idempotent: done once through the services.
+"""Demo of the end of the arc: a declaration with the whole arc of stages, its text frozen,
+voted article by article by a weighted roll, adopted and proclaimed, so its page shows the
+timeline, the result and the signing call. Idempotent: done once through the services.
 
 It is a manifesto of its own, written from the collective-mode demo's text: that one stays in
 its synthesis stage, so the editorial desk can still integrate there (and an organiser can open
-its adoption stage and a fresh vote).
+its adoption stage and a fresh vote). The contributions, agoras and amendments happened there,
+so the declaration's preamble says so with their counts, and its own stages before the adoption
+are marked passed (its timeline would otherwise count 0 contributions, agoras and amendments).
 
 The ballots are cast through the same service a voter's link uses; the tokens are issued here
 (as the email task would) since nobody reads the demo's emails.
@@ -18,14 +20,17 @@ from deliberation.adoption import services
 from deliberation.adoption.models import AdoptionVote, Majority, Voter
 from manifesto import services as text_services
 from manifesto import stage_services, stages
-from manifesto.models import DecisionMode, Manifesto, StageKind
+from manifesto.models import DecisionMode, Manifesto, SignatureCampaign, Stage, StageKind
 
 ADOPTED_SLUG = "declaration-adoptee"
 ADOPTED_TITLE = "Déclaration de la République de l'ESS (adoptée)"
+# The vote closed and the text was proclaimed this many days ago, so that the signing campaign's
+# first day (manifesto.signatures.demo spreads its signatures over the last day) comes after them.
+PROCLAIMED_DAYS_AGO = 2
 # Each stage's planned (start, end) in days from today: the whole arc already behind us.
 ARC_DAYS = {
     "contributions": (-120, -90), "redaction": (-90, -60), "agoras": (-60, -30),
-    "synthese": (-30, -10), "adoption": (-10, -1), "proclamee": (-1, None),
+    "synthese": (-30, -10), "adoption": (-10, -PROCLAIMED_DAYS_AGO), "proclamee": (-PROCLAIMED_DAYS_AGO, None),
 }
 
 ROLL = """nom,email,organisation,poids
@@ -75,7 +80,7 @@ def _day(offset: int):
 def _adopted_manifesto(source: Manifesto, organiser) -> Manifesto:
     """A copy of `source`'s current text, through the services, with its whole arc of stages planned."""
     manifesto = text_services.create_manifesto(
-        actor=organiser, title=ADOPTED_TITLE, slug=ADOPTED_SLUG, preamble=source.preamble,
+        actor=organiser, title=ADOPTED_TITLE, slug=ADOPTED_SLUG, preamble=_preamble(source),
         decision_mode=DecisionMode.COLLECTIVE,
     )
     for section in source.sections.order_by("position"):
@@ -85,9 +90,26 @@ def _adopted_manifesto(source: Manifesto, organiser) -> Manifesto:
                                      reason="Texte issu des contributions, des agoras et de la synthèse")
     plan = {kind: (_day(start), _day(end) if end is not None else None) for kind, (start, end) in ARC_DAYS.items()}
     stage_services.configure_stages(actor=organiser, manifesto=manifesto, plan=plan)
-    for kind in ("contributions", "redaction", "agoras", "synthese"):
-        stage_services.open_stage(actor=organiser, manifesto=manifesto, kind=kind)
+    # Opening the adoption (in `load`) marks the stages before it passed: they took place on `source`.
     return manifesto
+
+
+def _preamble(source: Manifesto) -> str:
+    """What the declaration is and where its words come from, with the source's real counts."""
+    from agora.models import Agora
+    from deliberation.contributions.models import Contribution
+    from deliberation.models import Amendment
+
+    contributions = Contribution.objects.filter(manifesto=source).count()
+    agoras = Agora.objects.filter(manifesto=source, is_online_space=False).count()
+    amendments = Amendment.objects.filter(manifesto=source).count()
+    return (
+        "Les réseaux de l'économie sociale et solidaire ont adopté cette déclaration par un vote pondéré, "
+        "article par article, puis l'ont proclamée : elle est ouverte à la signature. "
+        f"Son texte est celui du « {source.title} » (/manifeste/{source.slug}/), écrit à partir de "
+        f"{contributions} contributions, débattu dans {agoras} agoras et amendé par {amendments} amendements "
+        "auxquels le collectif de rédaction a répondu."
+    )
 
 
 def load(*, manifesto: Manifesto, organiser) -> AdoptionVote:
@@ -122,4 +144,23 @@ def load(*, manifesto: Manifesto, organiser) -> AdoptionVote:
         token = services.issue_link_token(voter.pk)
         services.cast_ballot(token=token, fingerprint=version.fingerprint, choices={"texte": choice, "articles": articles})
     vote = services.close_vote(actor=organiser, vote=vote)
-    return services.proclaim(actor=organiser, vote=vote)
+    vote = services.proclaim(actor=organiser, vote=vote)
+    return _dated_as_past(vote)
+
+
+def _dated_as_past(vote: AdoptionVote) -> AdoptionVote:
+    """The vote ran through the services just now; its dates move back to where the demo's story
+    puts them (opened a week before it closed, proclaimed an hour after, PROCLAIMED_DAYS_AGO),
+    with the stages and the campaign's opening, so no page says the signatures opened before the
+    vote closed. Plain dates, as the signatures demo moves its own."""
+    proclaimed = timezone.now() - datetime.timedelta(days=PROCLAIMED_DAYS_AGO)
+    closed = proclaimed - datetime.timedelta(hours=1)
+    opened = closed - datetime.timedelta(days=7)
+    AdoptionVote.objects.filter(pk=vote.pk).update(opened_at=opened, closes_at=closed, closed_at=closed, proclaimed_at=proclaimed)
+    staged = Stage.objects.filter(manifesto=vote.manifesto)
+    staged.filter(skipped_at__isnull=False).update(skipped_at=opened)
+    staged.filter(kind=StageKind.ADOPTION).update(opened_at=opened, closed_at=proclaimed)
+    staged.filter(kind=StageKind.PROCLAIMED).update(opened_at=proclaimed)
+    SignatureCampaign.objects.filter(manifesto=vote.manifesto).update(starts_at=proclaimed)
+    vote.refresh_from_db()
+    return vote
