@@ -39,5 +39,5 @@ def test_adoption_reason_is_recorded_in_french_whatever_the_facilitator_language
     with translation.override("en"):
         services.accept_amendment(actor=Actor(user=facilitator), amendment=amendment)
     clause.refresh_from_db()
-    assert clause.history.first().history_change_reason.startswith(f"Amendement n° {amendment.number} de ")
+    assert clause.history.first().history_change_reason.startswith(f"Amendement n° {amendment.number} d'Amina ")
     assert clause.history.first().history_change_reason.endswith("adopté")
