@@ -68,6 +68,9 @@ def js_words(agora=None) -> dict:
         )
         words.update(
             collective=True,
+            # Only the collective's integration makes an amendment "accepted" here: a room never adopts.
+            accepted=_("Intégré par le collectif de rédaction"),
+            acceptedNews=_("Amendement n° %s intégré par le collectif de rédaction"),
             accept=_("Retenir (position de l'agora)"),
             reject=_("Ne pas retenir"),
             modeNote=_(

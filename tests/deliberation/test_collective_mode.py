@@ -249,3 +249,14 @@ def test_a_position_taken_in_english_is_journaled_in_the_sites_language(as_parti
     data = journal_events(manifesto, after=seq)[0].data
     assert data["position"]["position"] == "retained"
     assert data["position"]["label"] == "Retenu par l'Agora de Lille — transmis au collectif de rédaction"
+
+
+def test_live_pages_of_a_collective_text_never_say_adopted(agora):
+    """In collective mode the live pages' words call an integrated amendment what it is, never
+    « Adopté »: a room never adopts there (docs/process.md)."""
+    from deliberation.words import js_words
+
+    assert agora.manifesto.decided_by_collective
+    words = js_words(agora)
+    assert words["accepted"] == "Intégré par le collectif de rédaction"
+    assert "adopté" not in words["acceptedNews"].lower()
