@@ -8,11 +8,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
+from tests.mail import smtp_sink
 from tests.server import ROOT, daphne, free_port, live_server_env, manage
 from tests.services import CHROMIUM_ARGS, chromium_path
-from tests.signatures.test_browser import Sink, body, wait_for_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -35,17 +34,10 @@ print(vote.pk, version.fingerprint)
 
 @pytest.fixture
 def server():
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    with tempfile.TemporaryDirectory() as tmp:
+    with smtp_sink() as sink, tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         env = live_server_env(
-            SQLITE_PATH=str(Path(tmp) / "e2e.sqlite3"),
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(controller.port),
-            SITE_URL=f"http://127.0.0.1:{port}",
+            SQLITE_PATH=str(Path(tmp) / "e2e.sqlite3"), SITE_URL=f"http://127.0.0.1:{port}", **sink.server_env(),
         )
         manage("migrate", "--no-input", env=env)
         output = subprocess.run(
@@ -54,13 +46,10 @@ def server():
         vote_id, fingerprint = output.split()
         with daphne(env, port=port) as base:
             yield base, sink, int(vote_id), fingerprint
-    controller.stop()
 
 
-def link_for(sink, address, page) -> str:
-    wait_for_mail(sink, 2, page)
-    message = next(m for m in sink.messages if m["To"] == address)
-    return re.search(r"http://\S+/vote/bulletin/\S+/", body(message)).group(0)
+def link_for(sink, address) -> str:
+    return sink.link_in(sink.to(address), r"/vote/bulletin/\S+/")
 
 
 def test_a_voter_votes_from_the_emailed_link_on_a_phone_and_sees_the_results_at_close(server):
@@ -72,7 +61,7 @@ def test_a_voter_votes_from_the_emailed_link_on_a_phone_and_sees_the_results_at_
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         phone = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
         page = phone.new_page()
-        page.goto(link_for(sink, "amina@example.org", page))
+        page.goto(link_for(sink, "amina@example.org"))
         expect(page.get_by_role("heading", level=1)).to_have_text("Adoption du manifeste")
         expect(page.locator(".fingerprint")).to_have_text(fingerprint)
         expect(page.locator("[data-turnout-voted]")).to_have_text("0")
@@ -99,7 +88,7 @@ def test_a_voter_votes_from_the_emailed_link_on_a_phone_and_sees_the_results_at_
         expect(page.locator("#resultats")).to_have_count(0)
 
         other = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
-        other.goto(link_for(sink, "bastien@example.org", other))
+        other.goto(link_for(sink, "bastien@example.org"))
         for group in other.locator("form fieldset").all():
             group.get_by_label("Contre").check()
         other.get_by_role("button", name="Déposer mon bulletin").click()

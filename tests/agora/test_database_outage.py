@@ -10,8 +10,8 @@ from contextlib import contextmanager
 
 import psycopg
 import pytest
-from asgiref.sync import sync_to_async
-from django.db import connection
+from asgiref.sync import SyncToAsync, sync_to_async
+from django.db import connection, connections
 
 from agora import registry, services
 from agora.models import CommandReceipt, LiveSession, Phase
@@ -49,11 +49,14 @@ def database_outage():
             admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def reconnects():
-    """The outage also cut this thread's connection (the one the test's fixtures used): drop it after."""
+    """The outage cut every connection to the test database: this thread's (the one the test's
+    fixtures used), and that of the thread where sync_to_async runs code, which outlives the test
+    and would hand the next async test of this process a dead connection: drop both after."""
     yield
     connection.close_if_unusable_or_obsolete()
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=30)
 
 
 def terminate_own_connection() -> None:
@@ -123,7 +126,7 @@ def test_a_transaction_cut_by_the_outage_is_not_half_applied(live_session, facil
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("live_hub", "reconnects")
+@pytest.mark.usefixtures("live_hub")
 async def test_through_the_websocket_the_outage_is_a_sentence_and_the_socket_stays(live_session, facilitator, participant):
     async with room(live_session, user=facilitator) as fac, room(live_session, participant=participant) as part:
         with database_outage():
