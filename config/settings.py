@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.db_router.ReplicaReadsMiddleware",
     "manifesto.refusals.ExplainMethodRefusal",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -95,14 +96,25 @@ else:
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
         }
     }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
-        }
-    )
+# A read replica (docs/operations.md, "Beyond one machine"): the public reading pages and the API
+# read from it, inside the scope config/db_router.py enters; everything else uses `default`.
+# In tests it is a mirror of `default`, so the test database is never a second one.
+_replica_url = env_url("DATABASE_REPLICA_URL", schemes=("postgres", "postgresql", "sqlite"))
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+# After a write (a POST), that browser reads from the primary this long: it sees what it wrote.
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 5, minimum=0)
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("sqlite3"):
+        _database.setdefault("OPTIONS", {}).update(
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+            }
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -328,14 +340,16 @@ DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0, minimum=0)
 # thread, so commands queued behind each other answer `unavailable` late; just after a restart,
 # the pool's reconnection back-off means a short wait answers `unavailable` once more.
 DB_POOL_TIMEOUT = env_int("DB_POOL_TIMEOUT", 10, minimum=1)
-if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    if DATABASES["default"].get("CONN_MAX_AGE"):
+for _database in DATABASES.values():  # the replica, when set, gets the same pool as the primary
+    if not (DB_POOL_SIZE and _database["ENGINE"].endswith("postgresql")):
+        continue
+    if _database.get("CONN_MAX_AGE"):
         raise ImproperlyConfigured("The environment variables DB_POOL_SIZE and DB_CONN_MAX_AGE cannot both be set.")
     # DB_POOL_TIMEOUT: how long a database hop waits for a connection. While PostgreSQL is down
     # every hop waits this long before failing (`unavailable`), and a process's hops queue on
     # its single database thread: at 10 s, commands during an outage were not answered within
     # 2 minutes (tests/e2e/test_faults.py); at 2 s they are refused within seconds.
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    _database.setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": DB_POOL_SIZE,
         "timeout": DB_POOL_TIMEOUT,
@@ -345,4 +359,4 @@ if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Django gives the pool `check=ConnectionPool.check_connection`: a connection is checked (an
     # empty query, one round trip) before it is lent and a dead one replaced at once
     # (docs/operations.md). DB_POOL_CHECK=0 turns it off.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_POOL_CHECK", default=True)
+    _database["CONN_HEALTH_CHECKS"] = env_bool("DB_POOL_CHECK", default=True)

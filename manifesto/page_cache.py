@@ -34,7 +34,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.html import escape
@@ -99,7 +99,10 @@ _STATE_SQL = "SELECT id, last_seq, status, created_at FROM {table} WHERE slug = 
 
 def _state_of(slug: str) -> dict | None:
     """The manifesto's version key: one indexed query, written out because building it through the
-    ORM costs more than running it, on the path every cached page takes."""
+    ORM costs more than running it, on the path every cached page takes. On the database the
+    router reads Manifesto from (a replica, for a reading page): the key and the page it names
+    must come from the same state, or a lagging replica's page would be kept under a newer seq."""
+    connection = connections[router.db_for_read(Manifesto)]
     with connection.cursor() as cursor:
         cursor.execute(_STATE_SQL.format(table=connection.ops.quote_name(Manifesto._meta.db_table)), [slug])
         row = cursor.fetchone()
