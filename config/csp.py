@@ -19,11 +19,18 @@ POLICY = "; ".join([
 ])
 
 
+# The same policy for the few views any site may frame (the embeddable signature counter): they
+# say so with Django's @xframe_options_exempt, which also lifts X-Frame-Options, so one decorator
+# opens both locks and no other page can be framed.
+EMBEDDABLE_POLICY = POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", POLICY)
+        embeddable = getattr(response, "xframe_options_exempt", False)
+        response.setdefault("Content-Security-Policy", EMBEDDABLE_POLICY if embeddable else POLICY)
         return response

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("deliberation.answers.urls")),
     path("agoras/", include("agora.urls")),
     path("deliberation/", include("deliberation.urls")),
+    # Link previews, share links and the text's feed, under manifeste/ and signer/ (docs/publishing.md).
+    path("", include("manifesto.sharing.urls")),
     path("signer/", include("manifesto.signatures.urls")),
     path("vote/", include("deliberation.adoption.urls")),
     path("", include("deliberation.contributions.urls")),

@@ -15,6 +15,8 @@ class DeliberationConfig(AppConfig):
         from deliberation import provenance  # noqa: F401
         # The collective's progress bar on manifesto's reading page.
         from deliberation.answers import views  # noqa: F401
+        # The answers' Atom feed, announced on the reading page beside the text's own.
+        from deliberation.answers import feeds  # noqa: F401
         # Open contributions: live commands, the article's panel, the timeline's counts.
         from deliberation.contributions import commands as contribution_commands  # noqa: F401
         from deliberation.contributions import panels as contribution_panels

@@ -75,3 +75,18 @@ def dashboard_links(fn: Callable) -> Callable:
 
 def manifesto_dashboard_links(request, manifesto) -> list[tuple[str, str]]:
     return [link for fn in _dashboard_links for link in fn(request, manifesto)]
+
+
+# Atom feeds of other apps about a text (deliberation's answers): fn(manifesto) -> (title, url),
+# announced in the reading page's <head> (<link rel="alternate">) beside the text's own feed.
+_feeds: list[Callable] = []
+
+
+def feed(fn: Callable) -> Callable:
+    if fn not in _feeds:
+        _feeds.append(fn)
+    return fn
+
+
+def manifesto_feeds(manifesto) -> list[tuple[str, str]]:
+    return [link for fn in _feeds if (link := fn(manifesto))]

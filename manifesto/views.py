@@ -23,6 +23,7 @@ from manifesto import extensions, forms, page_cache, permissions, provenance, se
 from manifesto.bounded import MAX_INT, parse_int
 from manifesto.errors import ClauseConflict, PermissionDenied, ServiceError
 from manifesto.models import Clause, Manifesto, ManifestoStatus, Section
+from manifesto.sharing import selectors as sharing_selectors
 
 
 def _forbidden(request, manifesto: Manifesto, message: str = ""):
@@ -173,8 +174,23 @@ def read(request, slug):
         "final_numbering": selectors.version_numbering(campaign.version) if campaign is not None else None,
         "panels": extensions.render_manifesto_panels(request, manifesto),
         "timeline": stages.timeline(manifesto),
+        # Link previews and feeds (manifesto/sharing).
+        "share_meta": sharing_selectors.page_meta(
+            manifesto=manifesto,
+            title=manifesto.title,
+            description=sharing_selectors.text_description(manifesto),
+            path=reverse("manifesto:read", kwargs={"slug": manifesto.slug}),
+            type="article",
+        ),
+        "feeds": text_feeds(manifesto),
     }
     return render(request, "manifesto/read.html", context)
+
+
+def text_feeds(manifesto) -> list[tuple[str, str]]:
+    """The text's Atom feeds: its changes, then those other apps add (its answers)."""
+    own = (_("Modifications du texte"), reverse("sharing:changes_feed", kwargs={"slug": manifesto.slug}))
+    return [own, *extensions.manifesto_feeds(manifesto)]
 
 
 def _revision_param(request) -> int | None:

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from manifesto import permissions as manifesto_permissions
 from manifesto import services as text_services
 from manifesto.bounded import parse_int
 from manifesto.extensions import manifesto_panel
+from manifesto.sharing import selectors as sharing_selectors
 from manifesto.models import Event, Manifesto
 
 # The events after which the progress may have moved.
@@ -43,6 +45,14 @@ def agora_report(request, slug):
     context = selectors.agora_report(agora, Actor.of(request.user))
     context["chart"] = publishing_charts.amendments_by_article(publishing_charts.agora_amendments(agora), chart_id="bilan-articles")
     context["sessions"] = agora.sessions.order_by("opened_at", "pk")
+    # Link previews: the report's own words, the text's share image (manifesto/sharing).
+    context["share_meta"] = sharing_selectors.page_meta(
+        manifesto=agora.manifesto,
+        title=_("Bilan — %(agora)s") % {"agora": agora.title},
+        description=context["counts"].summary(),
+        path=reverse("deliberation_answers:report", kwargs={"slug": agora.slug}),
+        type="article",
+    )
     return render(request, "deliberation/answers/report.html", context)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deliberation.publishing import views
+from deliberation.publishing import embed, views
 
 app_name = "publishing"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("manifeste/<slug:slug>/positions.csv", views.positions_csv, name="positions_csv"),
     path("signer/<slug:slug>/signataires.csv", views.signatories_csv, name="signatories_csv"),
     path("signer/<slug:slug>/signataires.pdf", views.signatories_pdf, name="signatories_pdf"),
+    # For partner sites: the counter to frame, the badge (deliberation/publishing/embed.py).
+    path("signer/<slug:slug>/integrer/", embed.counter_page, name="embed_counter"),
+    path("signer/<slug:slug>/badge.svg", embed.badge, name="badge"),
     path("manifeste/<slug:slug>/contributions.csv", views.contributions_csv, name="contributions_csv"),
     path("manifeste/<slug:slug>/chiffres/", views.figures, name="figures"),
     path("agoras/<slug:slug>/liasse.pdf", views.booklet_pdf, name="booklet_pdf"),

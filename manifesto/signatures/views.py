@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,6 +21,8 @@ from manifesto.bounded import query_text
 from manifesto.errors import CampaignClosed, InvalidToken, RateLimited, ServiceError
 from manifesto.models import EssFamily, Manifesto, Signature, SignatureCampaign, SignatureState
 from manifesto.models.signatures import SIGNATURE_FAMILY_CHOICES
+from manifesto.sharing import links as sharing_links
+from manifesto.sharing import selectors as sharing_selectors
 from manifesto.signatures import charts, forms, ratelimit, selectors, services
 from manifesto.signatures.territories import TERRITORY_CHOICES, territory_label
 
@@ -108,7 +111,24 @@ def sign(request, slug):
         "settings_retention": settings.SIGNATURE_RETENTION_MONTHS,
         **_counter_context(campaign),
     }
+    context.update(_sharing_context(campaign.manifesto, count=context["count"]))
     return _with_retry_after(render(request, "signatures/sign.html", context, status=status))
+
+
+def _sharing_context(manifesto, *, count: int) -> dict:
+    """The signing page's link preview and its share links (manifesto/sharing)."""
+    description = ngettext(
+        "%(count)s signature confirmée. Lisez le texte et signez-le vous aussi.",
+        "%(count)s signatures confirmées. Lisez le texte et signez-le vous aussi.",
+        count,
+    ) % {"count": count}
+    meta = sharing_selectors.page_meta(
+        manifesto=manifesto,
+        title=_("Signer « %(title)s »") % {"title": manifesto.title},
+        description=description,
+        path=reverse("signatures:sign", kwargs={"slug": manifesto.slug}),
+    )
+    return {"share_meta": meta, "share": sharing_links.share_links(manifesto)}
 
 
 @require_GET
@@ -162,6 +182,8 @@ def confirm(request, token):
         "version": campaign.version if signature.state == SignatureState.CONFIRMED and not done else signature.version,
         "done": done,
         "token": token,
+        # After confirming: pass it on (manifesto/sharing).
+        "share": sharing_links.share_links(signature.manifesto) if done else None,
     }
     return render(request, "signatures/confirm.html", context)
 
