@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -37,9 +36,6 @@ class AtomFeed(Feed):
 
     def feed_path(self, obj) -> str:
         raise NotImplementedError
-
-    def feed_extra_kwargs(self, obj):
-        return {"language": get_language() or "fr"}
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)

@@ -5,6 +5,7 @@ import io
 import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from django.urls import reverse
@@ -14,6 +15,7 @@ from deliberation.publishing.api.http import BODY_CACHE_SECONDS
 from manifesto.sharing import image as share_image
 from manifesto.sharing.links import instance_host
 from tests.factories import make_agora
+from tests.signatures.conftest import person
 
 SITE = "https://coecrire.example"
 
@@ -139,3 +141,175 @@ def test_share_image_falls_back_to_pillows_font_without_dejavu(monkeypatch, tmp_
     finally:
         share_image._font.cache_clear()
     assert Image.open(io.BytesIO(png)).size == (1200, 630)
+
+
+# ----------------------------------------------------------------------------- share links
+
+
+def third_party_sources(html: str) -> list[str]:
+    """Every script, image, frame, style or object the page would load from another site."""
+    found = []
+    for tag, attrs in Tags(html).tags:
+        source = {"script": "src", "img": "src", "iframe": "src", "frame": "src", "embed": "src", "object": "data",
+                  "source": "src", "video": "src", "audio": "src"}.get(tag)
+        if tag == "link" and attrs.get("rel") in ("stylesheet", "preload", "icon", "modulepreload"):
+            source = "href"
+        value = attrs.get(source or "", "") if source else ""
+        if value and urlsplit(value).netloc:
+            found.append(f"<{tag} {value}>")
+        if tag == "img" and attrs.get("srcset"):
+            found.append(f"<img srcset {attrs['srcset']}>")
+    return found
+
+
+def share_hrefs(html: str) -> dict[str, str]:
+    return {attrs["data-share-link"]: attrs["href"] for tag, attrs in Tags(html).tags if "data-share-link" in attrs}
+
+
+def test_confirmed_signatory_is_offered_share_links_correctly_encoded(client, campaign, sign, django_capture_on_commit_callbacks):
+    from tests.signatures.conftest import confirm_token
+
+    campaign.manifesto.title = "Économie & solidarité : 100 % ensemble ?"
+    campaign.manifesto.save()
+    token = confirm_token(sign(campaign))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("signatures:confirm", kwargs={"token": token}))
+    html = response.content.decode()
+    assert "Votre signature est confirmée" in html and "Faites-le signer autour de vous" in html
+    sign_url = SITE + reverse("signatures:sign", kwargs={"slug": campaign.manifesto.slug})
+    sentence = "Je soutiens « Économie & solidarité : 100 % ensemble ? » : lisez-le et signez-le vous aussi."
+    links = share_hrefs(html)
+    email = urlsplit(links["email"])
+    assert email.scheme == "mailto" and "+" not in email.query  # RFC 6068: spaces as %20
+    assert parse_qs(email.query) == {"subject": [campaign.manifesto.title], "body": [f"{sentence} {sign_url}"]}
+    linkedin = urlsplit(links["linkedin"])
+    assert (linkedin.netloc, linkedin.path) == ("www.linkedin.com", "/sharing/share-offsite/")
+    assert parse_qs(linkedin.query) == {"url": [sign_url]}
+    whatsapp = urlsplit(links["whatsapp"])
+    assert (whatsapp.netloc, parse_qs(whatsapp.query)) == ("wa.me", {"text": [f"{sentence} {sign_url}"]})
+    # The address to copy, readable without JavaScript; the button only with it.
+    tags = Tags(html).tags
+    assert any(attrs.get("value") == sign_url and "readonly" in attrs for tag, attrs in tags if tag == "input")
+    assert any("data-share-copy" in attrs and "hidden" in attrs for tag, attrs in tags)
+    assert third_party_sources(html) == []
+
+
+def test_signing_page_offers_the_share_block_without_loading_anything_from_elsewhere(client, campaign):
+    response = client.get(reverse("signatures:sign", kwargs={"slug": campaign.manifesto.slug}))
+    html = response.content.decode()
+    assert "Faites-le signer autour de vous" in html and set(share_hrefs(html)) == {"email", "linkedin", "whatsapp"}
+    assert third_party_sources(html) == []
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "img-src 'self' data:" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_the_check_finds_a_third_party_source():
+    assert third_party_sources('<script src="https://cdn.example/x.js"></script><img src="/static/a.png">') == [
+        "<script https://cdn.example/x.js>"
+    ]
+
+
+def test_the_share_block_is_not_offered_before_confirming(client, campaign, sign):
+    from tests.signatures.conftest import confirm_token
+
+    token = confirm_token(sign(campaign))
+    html = client.get(reverse("signatures:confirm", kwargs={"token": token})).content.decode()
+    assert "Faites-le signer autour de vous" not in html
+
+
+@pytest.mark.parametrize(
+    "typed, host",
+    [
+        ("mastodon.social", "mastodon.social"),
+        (" https://Piaille.fr/ ", "piaille.fr"),
+        ("@alice@framapiaf.org", "framapiaf.org"),
+        ("localhost", None),
+        ("evil.example/path?x=1", None),
+        ("javascript:alert(1)", None),
+        ("a" * 400 + ".org", None),
+        ("", None),
+    ],
+)
+def test_a_mastodon_instance_is_a_host_name_and_nothing_else(typed, host):
+    assert instance_host(typed) == host
+
+
+def test_mastodon_step_links_to_the_instances_share_form(client, campaign):
+    url = reverse("sharing:mastodon", kwargs={"slug": campaign.manifesto.slug})
+    response = client.get(url, {"instance": "@alice@mastodon.social"})
+    assert response.status_code == 200
+    target = next(attrs["href"] for tag, attrs in Tags(response.content.decode()).tags if "data-mastodon-target" in attrs)
+    parts = urlsplit(target)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "mastodon.social", "/share")
+    assert parse_qs(parts.query)["text"][0].endswith(SITE + reverse("signatures:sign", kwargs={"slug": campaign.manifesto.slug}))
+
+
+def test_mastodon_step_refuses_what_is_not_an_instance_with_a_sentence(client, campaign):
+    url = reverse("sharing:mastodon", kwargs={"slug": campaign.manifesto.slug})
+    response = client.get(url, {"instance": "https://evil.example/phish?"})
+    assert response.status_code == 400
+    assert "Ce n'est pas une adresse d'instance Mastodon" in response.content.decode()
+    assert "data-mastodon-target" not in response.content.decode()
+
+
+def test_mastodon_step_of_a_text_not_open_to_signature_is_404(client, manifesto):
+    assert client.get(reverse("sharing:mastodon", kwargs={"slug": manifesto.slug}), {"instance": "mastodon.social"}).status_code == 404
+
+
+# ----------------------------------------------------------------------------- partner sites
+
+
+def api_count(client, campaign) -> int:
+    response = client.get(reverse("api:signatures", kwargs={"slug": campaign.manifesto.slug}))
+    assert response.status_code == 200
+    return response.json()["total"]
+
+
+def max_age(response) -> int:
+    match = re.search(r"max-age=(\d+)", response["Cache-Control"])
+    assert match and "public" in response["Cache-Control"], response["Cache-Control"]
+    return int(match.group(1))
+
+
+def test_badge_shows_the_apis_count_and_is_kept_no_longer_than_the_api_may_be_stale(client, campaign, signed, settings):
+    settings.SIGNATURE_COUNT_CACHE_SECONDS = 2  # the default: the badge reads the cached count
+    signed(campaign)
+    signed(campaign, person(email="b@example.org"))
+    response = client.get(reverse("publishing:badge", kwargs={"slug": campaign.manifesto.slug}))
+    assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
+    svg = ElementTree.fromstring(response.content)
+    shown = [text.text for text in svg.iter("{http://www.w3.org/2000/svg}text") if text.get("class") == "count"]
+    assert shown == [str(api_count(client, campaign))] == ["2"]
+    # What a browser keeps plus how old the count may be never exceeds the API's own staleness.
+    assert max_age(response) + settings.SIGNATURE_COUNT_CACHE_SECONDS <= BODY_CACHE_SECONDS
+    assert not response.cookies
+
+
+def test_counter_page_may_be_framed_by_any_site_and_other_pages_may_not(client, campaign, signed):
+    signed(campaign)
+    response = client.get(reverse("publishing:embed_counter", kwargs={"slug": campaign.manifesto.slug}))
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response
+    assert "frame-ancestors *" in response["Content-Security-Policy"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert not response.cookies
+    html = response.content.decode()
+    assert re.search(r"data-counter-count>1<", html) and str(api_count(client, campaign)) == "1"
+    sign_links = [attrs["href"] for tag, attrs in Tags(html).tags if tag == "a"]
+    assert SITE + reverse("signatures:sign", kwargs={"slug": campaign.manifesto.slug}) in sign_links
+    assert max_age(response) <= BODY_CACHE_SECONDS
+    assert third_party_sources(html) == []
+    for other in (
+        reverse("signatures:sign", kwargs={"slug": campaign.manifesto.slug}),
+        reverse("manifesto:read", kwargs={"slug": campaign.manifesto.slug}),
+        reverse("publishing:badge", kwargs={"slug": campaign.manifesto.slug}),
+    ):
+        denied = client.get(other)
+        assert denied["X-Frame-Options"] == "DENY", other
+        assert "frame-ancestors 'none'" in denied["Content-Security-Policy"], other
+
+
+def test_counter_and_badge_of_a_text_not_open_to_signature_are_404(client, manifesto, final_version):
+    for name in ("publishing:embed_counter", "publishing:badge"):
+        assert client.get(reverse(name, kwargs={"slug": manifesto.slug})).status_code == 404, name
+    assert client.get(reverse("publishing:badge", kwargs={"slug": "inconnu"})).status_code == 404
