@@ -95,8 +95,12 @@ def test_migrations_run_on_the_primary_only():
     assert router.allow_migrate(REPLICA, "manifesto") is False
 
 
-def test_without_a_replica_the_scope_reads_the_primary():
-    assert not db_router.replica_configured()
+@pytest.fixture
+def without_replica(monkeypatch):
+    monkeypatch.setattr(db_router, "replica_configured", lambda: False)
+
+
+def test_without_a_replica_the_scope_reads_the_primary(without_replica):
     with replica_reads():
         assert router.db_for_read(Manifesto) == DEFAULT_DB_ALIAS
 
@@ -200,7 +204,7 @@ def test_a_refused_post_or_a_zero_window_sets_no_cookie(with_replica, settings):
     assert db_router.STICKY_COOKIE not in run_middleware(RequestFactory().post("/signer/texte/"))[1].cookies
 
 
-def test_without_a_replica_nothing_changes(settings):
+def test_without_a_replica_nothing_changes(without_replica, settings):
     settings.REPLICA_STICKY_SECONDS = 5
     scoped, response = run_middleware(RequestFactory().post("/manifeste/texte/"))
     assert scoped is False and db_router.STICKY_COOKIE not in response.cookies
@@ -231,7 +235,7 @@ def test_the_replica_alias_has_the_primary_pool_and_mirrors_it_in_tests():
 
 
 def test_no_replica_alias_without_the_variable():
-    assert set(databases(DATABASE_URL="postgres://postgres@127.0.0.1:5432/primary")) == {"default"}
+    assert set(databases(DATABASE_URL="postgres://postgres@127.0.0.1:5432/primary", DATABASE_REPLICA_URL="")) == {"default"}
 
 
 def test_a_malformed_replica_url_stops_the_start_with_a_sentence():
