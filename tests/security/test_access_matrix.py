@@ -165,7 +165,7 @@ def world(db, manifesto, organiser, clause):
 
 
 # Routes of other apps under agoras/<slug>/: the agora's report and its printable documents.
-AGORA_ROUTES = {"deliberation_answers:report", "publishing:booklet_pdf", "publishing:report_pdf"}
+AGORA_ROUTES = {"deliberation_answers:report", "deliberation_answers:report_feed", "publishing:booklet_pdf", "publishing:report_pdf"}
 
 
 def kwargs_for(name: str, route: Route, world) -> dict:
