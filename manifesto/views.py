@@ -162,13 +162,14 @@ def read(request, slug):
     campaign = getattr(manifesto, "signature_campaign", None)
     # Lazy: read only when the text's cached fragment is missing (once per journal seq).
     sections = SimpleLazyObject(lambda: selectors.reading_sections(manifesto=manifesto))
+    latest_version = manifesto.versions.order_by("-number").first()
     context = {
         "manifesto": manifesto,
         "sections": sections,
         "numbering": SimpleLazyObject(lambda: selectors.current_numbering(manifesto, list(sections))),
         "lines_on": _lines_on(request),
         "can_edit": permissions.can_edit_text(request.user, manifesto),
-        "latest_version": manifesto.versions.order_by("-number").first(),
+        "latest_version": latest_version,
         # Once a version is final (proclaimed, open to signature), the page shows exactly that text.
         "final_version": campaign.version if campaign is not None else None,
         "final_numbering": selectors.version_numbering(campaign.version) if campaign is not None else None,
@@ -181,6 +182,8 @@ def read(request, slug):
             description=sharing_selectors.text_description(manifesto),
             path=reverse("manifesto:read", kwargs={"slug": manifesto.slug}),
             type="article",
+            # Already read for the page: the image's version and whether signatures are counted.
+            known=(campaign.version if campaign is not None else latest_version, campaign is not None),
         ),
         "feeds": text_feeds(manifesto),
     }

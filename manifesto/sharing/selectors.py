@@ -51,16 +51,22 @@ class CardState:
         return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
 
 
-def card_state(manifesto: Manifesto) -> CardState:
-    """The text's version (the one open to signature, else the latest frozen) and its count."""
+def card_state(manifesto: Manifesto, *, known: tuple[ManifestoVersion | None, bool] | None = None) -> CardState:
+    """The text's version (the one open to signature, else the latest frozen) and its count.
+    `known`: (that version, whether a campaign exists) when the page has read them already."""
     from manifesto.signatures.selectors import signature_count
 
-    campaign = SignatureCampaign.objects.filter(manifesto_id=manifesto.pk).values_list("version_id", flat=True).first()
-    versions = ManifestoVersion.objects.filter(manifesto_id=manifesto.pk)
-    version = (
-        versions.filter(pk=campaign) if campaign is not None else versions.order_by("-number")
-    ).values_list("number", "fingerprint").first()
-    count = signature_count(manifesto.pk) if campaign is not None else None
+    if known is not None:
+        found, has_campaign = known
+        version = (found.number, found.fingerprint) if found is not None else None
+    else:
+        campaign = SignatureCampaign.objects.filter(manifesto_id=manifesto.pk).values_list("version_id", flat=True).first()
+        has_campaign = campaign is not None
+        versions = ManifestoVersion.objects.filter(manifesto_id=manifesto.pk)
+        version = (
+            versions.filter(pk=campaign) if has_campaign else versions.order_by("-number")
+        ).values_list("number", "fingerprint").first()
+    count = signature_count(manifesto.pk) if has_campaign else None
     return CardState(
         manifesto_id=manifesto.pk,
         born=manifesto.created_at.timestamp(),
@@ -130,9 +136,12 @@ class PageMeta:
         return [value for value in OG_LOCALES.values() if value != self.locale]
 
 
-def page_meta(*, manifesto: Manifesto, title: str, description: str, path: str, type: str = "website") -> PageMeta:
+def page_meta(
+    *, manifesto: Manifesto, title: str, description: str, path: str, type: str = "website",
+    known: tuple[ManifestoVersion | None, bool] | None = None,
+) -> PageMeta:
     """What a page tells link previews: its own title, description and address, and the text's image."""
-    state = card_state(manifesto)
+    state = card_state(manifesto, known=known)
     image_path = reverse("sharing:image", kwargs={"slug": manifesto.slug}) + f"?v={state.key}"
     return PageMeta(
         title=title,

@@ -111,12 +111,13 @@ def sign(request, slug):
         "settings_retention": settings.SIGNATURE_RETENTION_MONTHS,
         **_counter_context(campaign),
     }
-    context.update(_sharing_context(campaign.manifesto, count=context["count"]))
+    context.update(_sharing_context(campaign, count=context["count"]))
     return _with_retry_after(render(request, "signatures/sign.html", context, status=status))
 
 
-def _sharing_context(manifesto, *, count: int) -> dict:
+def _sharing_context(campaign, *, count: int) -> dict:
     """The signing page's link preview and its share links (manifesto/sharing)."""
+    manifesto = campaign.manifesto
     description = ngettext(
         "%(count)s signature confirmée. Lisez le texte et signez-le vous aussi.",
         "%(count)s signatures confirmées. Lisez le texte et signez-le vous aussi.",
@@ -127,6 +128,7 @@ def _sharing_context(manifesto, *, count: int) -> dict:
         title=_("Signer « %(title)s »") % {"title": manifesto.title},
         description=description,
         path=reverse("signatures:sign", kwargs={"slug": manifesto.slug}),
+        known=(campaign.version, True),
     )
     return {"share_meta": meta, "share": sharing_links.share_links(manifesto)}
 
