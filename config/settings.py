@@ -360,3 +360,10 @@ for _database in DATABASES.values():  # the replica, when set, gets the same poo
     # empty query, one round trip) before it is lent and a dead one replaced at once
     # (docs/operations.md). DB_POOL_CHECK=0 turns it off.
     _database["CONN_HEALTH_CHECKS"] = env_bool("DB_POOL_CHECK", default=True)
+# Behind PgBouncer in transaction mode, a server-side cursor (`.iterator()` outside a
+# transaction, the exports) outlives the transaction that declared it, and its next rows are asked
+# of another server connection: "cursor does not exist" (docs/operations.md, "Beyond one machine").
+# DB_SERVER_SIDE_CURSORS=0 reads those rows client-side instead.
+DB_SERVER_SIDE_CURSORS = env_bool("DB_SERVER_SIDE_CURSORS", default=True)
+for _database in DATABASES.values():
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = not DB_SERVER_SIDE_CURSORS
