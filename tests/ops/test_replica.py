@@ -105,23 +105,23 @@ def test_without_a_replica_the_scope_reads_the_primary(without_replica):
         assert router.db_for_read(Manifesto) == DEFAULT_DB_ALIAS
 
 
+class FakeConnections:
+    """Two aliases whose settings are given (only what replica_available() reads)."""
+
+    def __init__(self, primary: dict, replica: dict):
+        self.settings = {DEFAULT_DB_ALIAS: primary, REPLICA: replica}
+
+    def __getitem__(self, alias):
+        return type("Connection", (), {"settings_dict": self.settings[alias]})()
+
+
 def test_a_replica_that_is_the_primary_database_itself_is_not_used(monkeypatch):
     """Django's test runner points the replica at the test database (TEST MIRROR): a second
     connection to it would not see the test's transaction."""
-    same = dict(connections[DEFAULT_DB_ALIAS].settings_dict)
-
-    class Handler:
-        settings = {DEFAULT_DB_ALIAS: same, REPLICA: same}
-
-        def __getitem__(self, alias):
-            return connections[DEFAULT_DB_ALIAS] if alias == DEFAULT_DB_ALIAS else type("C", (), {"settings_dict": same})()
-
-    monkeypatch.setattr(db_router, "connections", Handler())
+    primary = dict(connections[DEFAULT_DB_ALIAS].settings_dict)
+    monkeypatch.setattr(db_router, "connections", FakeConnections(primary, primary))
     assert db_router.replica_configured() and not db_router.replica_available()
-    other = {**same, "NAME": "another"}
-    Handler.__getitem__ = lambda self, alias: (
-        connections[DEFAULT_DB_ALIAS] if alias == DEFAULT_DB_ALIAS else type("C", (), {"settings_dict": other})()
-    )
+    monkeypatch.setattr(db_router, "connections", FakeConnections(primary, {**primary, "NAME": "another"}))
     assert db_router.replica_available()
 
 
@@ -230,19 +230,22 @@ def test_the_replica_alias_has_the_primary_pool_and_mirrors_it_in_tests():
     replica = found["replica"]
     assert (replica["HOST"], replica["USER"], replica["NAME"]) == ("replica.example", "reader", "primary")
     assert replica["TEST"]["MIRROR"] == "default"
-    assert replica["OPTIONS"]["pool"] == found["default"]["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 6, "timeout": 10}
+    pool = {"min_size": 1, "max_size": 6, "timeout": 10}
+    assert replica["OPTIONS"]["pool"] == found["default"]["OPTIONS"]["pool"] == pool
     assert replica["CONN_HEALTH_CHECKS"] is True
 
 
 def test_no_replica_alias_without_the_variable():
-    assert set(databases(DATABASE_URL="postgres://postgres@127.0.0.1:5432/primary", DATABASE_REPLICA_URL="")) == {"default"}
+    found = databases(DATABASE_URL="postgres://postgres@127.0.0.1:5432/primary", DATABASE_REPLICA_URL="")
+    assert set(found) == {"default"}
 
 
 def test_server_side_cursors_can_be_turned_off_for_pgbouncer_in_transaction_mode():
     urls = {"DATABASE_URL": "postgres://postgres@127.0.0.1:6432/primary",
             "DATABASE_REPLICA_URL": "postgres://postgres@127.0.0.1:6432/replica"}
     assert {db["DISABLE_SERVER_SIDE_CURSORS"] for db in databases(**urls).values()} == {False}
-    assert {db["DISABLE_SERVER_SIDE_CURSORS"] for db in databases(DB_SERVER_SIDE_CURSORS="0", **urls).values()} == {True}
+    turned_off = databases(DB_SERVER_SIDE_CURSORS="0", **urls)
+    assert {db["DISABLE_SERVER_SIDE_CURSORS"] for db in turned_off.values()} == {True}
 
 
 def test_a_malformed_replica_url_stops_the_start_with_a_sentence():
