@@ -139,4 +139,7 @@ async def test_through_the_websocket_the_outage_is_a_sentence_and_the_socket_sta
         assert (await command(part, "queue.raise_hand", id="ws-2"))["type"] == "ack"
         event = await next_of(part, "session.phase_changed")
         assert event["data"]["phase"] == "proposals"
+    # The outage also cut the connection that sync_to_async's thread held (room() used it before):
+    # Django reconnects only between requests, so that thread drops it here, as a request's end would.
+    await sync_to_async(connections.close_all)()
     assert await sync_to_async(phase_events)(live_session) == 1
