@@ -41,6 +41,17 @@ def _own_cache_and_layer(settings):
         yield prefix
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _drop_server_databases():
+    """Drop the test servers' PostgreSQL databases when this process's tests end (an xdist worker
+    does not run atexit hooks reliably)."""
+    yield
+    from tests.server import DATABASES
+
+    if DATABASES.template or DATABASES.created:
+        DATABASES.drop_all()
+
+
 @pytest.fixture
 def empty_cache(settings, _own_cache_and_layer):
     """A function that moves the rest of the test onto an empty cache (for tests of a cold cache)."""

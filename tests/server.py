@@ -56,8 +56,11 @@ def live_server_env(**overrides: str) -> dict:
     if os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = DATABASES.fresh()
     if os.environ.get("REDIS_URL") and "REDIS_URL" not in overrides:
+        env["REDIS_URL"] = os.environ["REDIS_URL"]
+    if env.get("REDIS_URL"):  # the run's Redis or one a test names: key prefixes of this server's own
         prefix = f"t{uuid.uuid4().hex[:10]}"
-        env.update(REDIS_URL=os.environ["REDIS_URL"], CHANNEL_PREFIX=f"{prefix}-layer", CACHE_PREFIX=f"{prefix}-cache")
+        env.setdefault("CHANNEL_PREFIX", f"{prefix}-layer")
+        env.setdefault("CACHE_PREFIX", f"{prefix}-cache")
     return env
 
 
