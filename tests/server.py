@@ -27,7 +27,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-SERVICE_VARIABLES = {"DATABASE_URL", "REDIS_URL", "REQUIRE_SERVICES", "DJANGO_SETTINGS_MODULE"}
+SERVICE_VARIABLES = {"DATABASE_URL", "DATABASE_REPLICA_URL", "REDIS_URL", "REQUIRE_SERVICES", "DJANGO_SETTINGS_MODULE"}
 
 
 def server_env(**overrides: str) -> dict:
