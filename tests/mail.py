@@ -2,7 +2,7 @@
 its emails are the outbox a person would read.
 
     with smtp_sink() as sink:
-        env = live_server_env(**sink.server_env())
+        env = live_server_env(**sink.email_env())
         ...
         message = sink.wait_for(lambda m: m["To"] == "karim@example.org")
         link = sink.link_in(message, r"/invitation/\\S+/")
@@ -33,7 +33,7 @@ class Sink:
             self._arrived.notify_all()
         return "250 OK"
 
-    def server_env(self) -> dict:
+    def email_env(self) -> dict:
         """The variables that send a server's emails here."""
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",

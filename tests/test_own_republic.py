@@ -45,7 +45,7 @@ def install(tmp_path_factory):
     with smtp_sink() as sink:
         port = free_port()
         env = live_server_env(SQLITE_PATH=str(tmp_path_factory.mktemp("republique") / "db.sqlite3"),
-                              SITE_URL=f"http://127.0.0.1:{port}", **sink.server_env())
+                              SITE_URL=f"http://127.0.0.1:{port}", **sink.email_env())
         manage("migrate", "--no-input", env=env)
         manage("createsuperuser", "--no-input", "--username", "fondatrice", "--email", "fondatrice@example.org",
                env={**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD})

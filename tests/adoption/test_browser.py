@@ -37,7 +37,7 @@ def server():
     with smtp_sink() as sink, tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         env = live_server_env(
-            SQLITE_PATH=str(Path(tmp) / "e2e.sqlite3"), SITE_URL=f"http://127.0.0.1:{port}", **sink.server_env(),
+            SQLITE_PATH=str(Path(tmp) / "e2e.sqlite3"), SITE_URL=f"http://127.0.0.1:{port}", **sink.email_env(),
         )
         manage("migrate", "--no-input", env=env)
         output = subprocess.run(

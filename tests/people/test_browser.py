@@ -34,7 +34,7 @@ def server():
     with smtp_sink() as sink, tempfile.TemporaryDirectory() as tmp:
         env = live_server_env(
             SQLITE_PATH=str(Path(tmp) / "people.sqlite3"),
-            **sink.server_env(),
+            **sink.email_env(),
         )
         port = free_port()
         env["SITE_URL"] = f"http://127.0.0.1:{port}"

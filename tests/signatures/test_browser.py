@@ -31,7 +31,7 @@ def server():
     with smtp_sink() as sink, tempfile.TemporaryDirectory() as tmp:
         env = live_server_env(
             SQLITE_PATH=str(Path(tmp) / "e2e.sqlite3"),
-            **sink.server_env(),
+            **sink.email_env(),
             SIGNATURE_RATE_LIMIT="1000",
         )
         port = free_port()

@@ -34,7 +34,7 @@ SCREENSHOTS = Path(tempfile.gettempdir()) / "coecrire-screenshots"
 @pytest.fixture
 def server():
     with smtp_sink() as sink, tempfile.TemporaryDirectory() as tmp:
-        env = live_server_env(SQLITE_PATH=str(Path(tmp) / "share.sqlite3"), **sink.server_env(), SIGNATURE_RATE_LIMIT="1000")
+        env = live_server_env(SQLITE_PATH=str(Path(tmp) / "share.sqlite3"), **sink.email_env(), SIGNATURE_RATE_LIMIT="1000")
         port = free_port()
         env["SITE_URL"] = f"http://127.0.0.1:{port}"
         manage("migrate", "--no-input", env=env)
