@@ -99,6 +99,10 @@
 
   function showClosed(closed) {
     all('[data-bind="closed"]').forEach(function (n) { n.hidden = !closed; });
+    // A closed session is no longer "live" and invites nobody to join (the projector's QR code).
+    all("[data-open-only]").forEach(function (n) { n.hidden = closed; });
+    var root = document.getElementById("live");
+    if (root) { if (closed) { root.dataset.closed = "1"; } else { delete root.dataset.closed; } }
   }
 
   function showPresent(people) {

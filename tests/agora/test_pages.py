@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -113,6 +114,20 @@ def test_projector_shows_code_qr_and_focus(client, live_session, facilitator):
     client.force_login(facilitator)
     page = client.get(f"/agoras/seance/{live_session.pk}/projection/").content.decode()
     assert live_session.code in page and "qr.svg" in page and 'aria-live="polite"' in page
+
+
+def test_a_closed_sessions_projector_says_so_and_invites_nobody_to_join(client, live_session, facilitator):
+    """After closing (and on a reload), the wall said « En direct » and showed a QR code that led
+    people to « no session has this code »."""
+    from agora import services
+
+    services.close_session(actor=facilitator, session=live_session)
+    client.force_login(facilitator)
+    page = client.get(f"/agoras/seance/{live_session.pk}/projection/").content.decode()
+    assert "Cette séance est close." in page and 'data-closed="1"' in page
+    assert re.search(r'<aside class="projector-join"[^>]*data-open-only hidden>', page)
+    closed_note = re.search(r'<p class="projector-closed"[^>]*>', page).group(0)
+    assert "hidden" not in closed_note
 
 
 def test_agenda_and_registration_with_csv_export(client, agora, facilitator):
